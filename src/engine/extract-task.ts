@@ -1,0 +1,94 @@
+import type { MessagePort } from 'node:worker_threads'
+import { toRivetError } from '../errors/index.js'
+import type { PgExtractPlan } from '../plan/export-plan.js'
+import { readPgBatches } from '../source/pg/index.js'
+import type { BatchSink } from '../source/types.js'
+import { AdaptiveSizer } from './feedback.js'
+import type { CoordinatorToWorker, ExtractOutcome, WorkerToCoordinator } from './messages.js'
+import { ownedBytes } from './transfer.js'
+
+/** The task an extraction worker runs: one export, end to end, streaming batches over `port`. */
+export interface ExtractTask {
+  readonly plan: PgExtractPlan
+  readonly port: MessagePort
+}
+
+/** Worker side of an extraction: reads the source and posts batches, holding at most maxInFlight unacknowledged. */
+export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome> {
+  const { plan, port } = task
+  const abort = new AbortController()
+  const sink = new PortBatchSink(port, plan.maxInFlight)
+  port.on('message', (msg: CoordinatorToWorker) => {
+    if (msg.type === 'ack') sink.ack()
+    else if (msg.type === 'cancel') abort.abort()
+  })
+  const { initial, min, max, targetStatementMs } = plan.chunking
+  const sizer = new AdaptiveSizer(initial, min, max, targetStatementMs)
+  try {
+    const result = await readPgBatches(plan, sink, sizer, abort.signal)
+    const { current, smallest, largest } = sizer.stats
+    return {
+      ok: true,
+      rows: result.rows,
+      batches: result.batches,
+      stats: {
+        strategy: plan.strategy.type,
+        statements: result.statements,
+        maxStatementMs: sink.maxStatementMs,
+        totalStatementMs: sink.totalStatementMs,
+        sourceBytes: result.sourceBytes,
+        finalChunkSize: current,
+        minChunkSize: smallest,
+        maxChunkSize: largest,
+      },
+    }
+  } catch (err) {
+    return { ok: false, error: toRivetError(err).toJSON(), rows: sink.rows }
+  } finally {
+    port.close()
+  }
+}
+
+class PortBatchSink implements BatchSink {
+  private inFlight = 0
+  private seq = 0
+  private waiters: (() => void)[] = []
+  rows = 0
+  maxStatementMs = 0
+  totalStatementMs = 0
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly maxInFlight: number,
+  ) {}
+
+  push(ipc: Uint8Array, rows: number, rawBytes: number): boolean {
+    const bytes = ownedBytes(ipc)
+    const message: WorkerToCoordinator = { type: 'batch', seq: this.seq++, ipc: bytes.buffer as ArrayBuffer, rows, rawBytes }
+    this.port.postMessage(message, [bytes.buffer as ArrayBuffer])
+    this.rows += rows
+    this.inFlight++
+    return this.inFlight < this.maxInFlight
+  }
+
+  drained(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  statement(ms: number, rows: number, bytes: number, sizeHint: number): void {
+    this.maxStatementMs = Math.max(this.maxStatementMs, ms)
+    this.totalStatementMs += ms
+    const message: WorkerToCoordinator = { type: 'statement', ms, rows, bytes, sizeHint }
+    this.port.postMessage(message)
+  }
+
+  ack(): void {
+    this.inFlight--
+    if (this.inFlight < this.maxInFlight) {
+      const waiters = this.waiters
+      this.waiters = []
+      for (const w of waiters) w()
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import { RivetError } from '../errors/index.js'
+
+/**
+ * Path of a compiled worker entry. From the build (dist/src/engine) the workers sit at
+ * dist/workers; when this module runs from source (tests), fall back to the build output.
+ */
+export function resolveWorkerFile(name: 'extract' | 'encode'): string {
+  const candidates = [new URL(`../../workers/${name}.js`, import.meta.url), new URL(`../../dist/workers/${name}.js`, import.meta.url)]
+  for (const candidate of candidates) {
+    const path = fileURLToPath(candidate)
+    if (existsSync(path)) return path
+  }
+  throw new RivetError('RIVET_INTERNAL', `worker entry ${name}.js not found`, { hint: 'run `npm run build` first' })
+}
+
+/** Thread counts of the two pools. */
+export interface PoolSizes {
+  readonly extractThreads: number
+  readonly encodeThreads: number
+}
+
+/** Default pool sizes: one extraction thread per concurrent export, encoders on the remaining cores (at least one). */
+export function defaultPoolSizes(concurrentExports = 1): PoolSizes {
+  const cores = availableParallelism()
+  return { extractThreads: concurrentExports, encodeThreads: Math.max(1, Math.min(4, cores - 1)) }
+}
+
+/** The worker pools of one process: extraction workers and encoder workers. */
+export class EnginePools {
+  readonly extract: Piscina
+  readonly encode: Piscina
+
+  constructor(sizes: PoolSizes) {
+    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: 0, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
+    this.encode = new Piscina({ filename: resolveWorkerFile('encode'), minThreads: sizes.encodeThreads, maxThreads: sizes.encodeThreads, idleTimeout: 1000 })
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.extract.close({ force: true }), this.encode.close({ force: true })])
+  }
+}

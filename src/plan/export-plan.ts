@@ -1,0 +1,51 @@
+import type { ColumnSpec } from '../types/index.js'
+import type { BatchLimits } from '../source/types.js'
+
+/** Connection parameters handed to an extraction worker (they include the password: never log them). */
+export interface SourceConnectParams {
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly password?: string
+  readonly database: string
+  readonly applicationName: string
+  readonly tls: {
+    readonly mode: 'disable' | 'prefer' | 'require' | 'verify-ca' | 'verify-full'
+    readonly ca?: string
+    readonly cert?: string
+    readonly key?: string
+  }
+  readonly connectTimeoutMs: number
+}
+
+/**
+ * How a PostgreSQL export reads its rows, all inside one REPEATABLE READ READ ONLY transaction:
+ * - `ctid`: physical page ranges of a plain table, each one `COPY (SELECT ... WHERE ctid range) TO STDOUT (FORMAT binary)`.
+ *   Bounded statements, no index needed, no sort, every tuple of the snapshot read exactly once.
+ * - `cursor`: `DECLARE ... NO SCROLL CURSOR FOR <query>` then `FETCH FORWARD n` with binary results.
+ */
+export type PgReadStrategy =
+  | { readonly type: 'ctid'; readonly relation: string; readonly selectList: string }
+  | { readonly type: 'cursor'; readonly query: string }
+
+/** Everything an extraction worker needs to read one PostgreSQL export. Plain data: it crosses threads. */
+export interface PgExtractPlan {
+  readonly source: 'postgres'
+  readonly exportName: string
+  readonly connect: SourceConnectParams
+  readonly columns: readonly ColumnSpec[]
+  readonly strategy: PgReadStrategy
+  readonly batch: BatchLimits
+  readonly statementTimeoutS: number
+  readonly lockTimeoutS: number
+  readonly throttleMs: number
+  /** Adaptive sizing: the statement time to aim for, and the starting / bounding chunk sizes. */
+  readonly chunking: {
+    readonly targetStatementMs: number
+    readonly initial: number
+    readonly min: number
+    readonly max: number
+  }
+  /** Batches allowed in flight between the worker and the writer before the worker pauses. */
+  readonly maxInFlight: number
+}

@@ -1,0 +1,6 @@
+export { readPgBatches } from './pg-batch-reader.js'
+export type { PgReadResult } from './pg-batch-reader.js'
+export { describePgExport, quoteIdent } from './pg-describe.js'
+export type { PgExportFacts } from './pg-describe.js'
+export { openPgClient, toConnectParams } from './connect.js'
+export { classifyPgError } from './wire/index.js'

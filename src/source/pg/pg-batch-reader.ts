@@ -1,0 +1,188 @@
+import { RivetError } from '../../errors/index.js'
+import { BatchBuilder } from '../../arrow/index.js'
+import type { PgExtractPlan } from '../../plan/export-plan.js'
+import type { BatchSink, ChunkSizer } from '../types.js'
+import { CopyBinaryStream, PgRowDecoder } from './decode/index.js'
+import { PgWireConnection, classifyPgError } from './wire/index.js'
+
+/** Counters of one PostgreSQL extraction. */
+export interface PgReadResult {
+  readonly rows: number
+  readonly batches: number
+  readonly statements: number
+  readonly sourceBytes: number
+}
+
+/**
+ * Reads one export from PostgreSQL into Arrow batches, inside one REPEATABLE READ READ ONLY
+ * transaction (one consistent snapshot), with every statement bounded in size by `sizer`.
+ */
+export async function readPgBatches(plan: PgExtractPlan, sink: BatchSink, sizer: ChunkSizer, signal: AbortSignal): Promise<PgReadResult> {
+  const conn = await PgWireConnection.connect(
+    {
+      host: plan.connect.host,
+      port: plan.connect.port,
+      user: plan.connect.user,
+      password: plan.connect.password,
+      database: plan.connect.database,
+      applicationName: plan.connect.applicationName,
+      tls: plan.connect.tls,
+      connectTimeoutMs: plan.connect.connectTimeoutMs,
+      startupParams: { TimeZone: 'UTC', DateStyle: 'ISO, YMD', client_encoding: 'UTF8', extra_float_digits: '3', IntervalStyle: 'iso_8601' },
+    },
+    signal,
+  )
+  const onAbort = () => void conn.cancel().catch(() => undefined)
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await conn.query(
+      'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ' +
+        `SET LOCAL statement_timeout = ${Math.round(plan.statementTimeoutS * 1000)}; ` +
+        `SET LOCAL lock_timeout = ${Math.round(plan.lockTimeoutS * 1000)}`,
+    )
+    const reader = new BatchPump(plan, conn, sink)
+    if (plan.strategy.type === 'ctid') await readByCtid(plan.strategy.relation, plan.strategy.selectList, conn, reader, sizer, plan, signal)
+    else await readByCursor(plan.strategy.query, conn, reader, sizer, plan, signal)
+    reader.flush()
+    await conn.query('COMMIT')
+    return { rows: reader.totalRows, batches: reader.batches, statements: reader.statements, sourceBytes: reader.sourceBytes }
+  } catch (err) {
+    if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err })
+    throw classifyPgError(err)
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await conn.close().catch(() => undefined)
+  }
+}
+
+/** Decodes rows into a BatchBuilder and ships a batch whenever it reaches its limits. */
+class BatchPump {
+  readonly builder: BatchBuilder
+  readonly decoder: PgRowDecoder
+  totalRows = 0
+  batches = 0
+  statements = 0
+  sourceBytes = 0
+  private paused = false
+
+  constructor(
+    private readonly plan: PgExtractPlan,
+    private readonly conn: PgWireConnection,
+    private readonly sink: BatchSink,
+  ) {
+    this.builder = new BatchBuilder(plan.columns)
+    this.decoder = new PgRowDecoder(plan.columns, this.builder)
+  }
+
+  /** Ship the current batch if it is full; pause the socket when the writer is behind. */
+  maybeFlush(): void {
+    const { targetBytes, maxRows } = this.plan.batch
+    if (this.builder.byteLength >= targetBytes || (maxRows !== null && this.builder.rows >= maxRows)) this.flush()
+  }
+
+  /** Wait between statements until the writer has room (no statement starts while paused). */
+  async sinkDrained(): Promise<void> {
+    if (this.paused) await this.sink.drained()
+  }
+
+  reportStatement(ms: number, rows: number, bytes: number, sizeHint: number): void {
+    this.sink.statement(ms, rows, bytes, sizeHint)
+  }
+
+  flush(): void {
+    const rows = this.builder.rows
+    if (rows === 0) return
+    const rawBytes = this.builder.byteLength
+    const ipc = this.builder.toIPC(this.builder.finishBatch())
+    this.totalRows += rows
+    this.batches++
+    if (!this.sink.push(ipc, rows, rawBytes) && !this.paused) {
+      // backpressure: stop reading the socket until the writer catches up; the server waits on TCP
+      this.paused = true
+      this.conn.pause()
+      void this.sink.drained().then(() => {
+        this.paused = false
+        this.conn.resume()
+      })
+    }
+  }
+}
+
+async function readByCtid(
+  relation: string,
+  selectList: string,
+  conn: PgWireConnection,
+  pump: BatchPump,
+  sizer: ChunkSizer,
+  plan: PgExtractPlan,
+  signal: AbortSignal,
+): Promise<void> {
+  // Taken inside the snapshot: every tuple visible to it lives in a page below this count;
+  // the last range is open-ended anyway, so pages added meanwhile are still covered.
+  const sized = await conn.query(`SELECT (pg_relation_size('${relation.replace(/'/g, "''")}'::regclass) / current_setting('block_size')::int)::text`)
+  const pages = Number(sized.rows[0]?.[0] ?? 0)
+  let start = 0
+  do {
+    if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled')
+    await pump.sinkDrained()
+    const size = sizer.next()
+    const end = start + size
+    const last = end >= pages
+    const where = last ? `ctid >= '(${start},0)'::tid` : `ctid >= '(${start},0)'::tid AND ctid < '(${end},0)'::tid`
+    const sql = `COPY (SELECT ${selectList} FROM ${relation} WHERE ${where}) TO STDOUT (FORMAT binary)`
+    const stream = new CopyBinaryStream(pump.decoder)
+    let bytes = 0
+    const rowsBefore = pump.totalRows + pump.builder.rows
+    const t0 = performance.now()
+    await conn.copyOut(sql, (data) => {
+      bytes += data.byteLength
+      stream.push(data)
+      pump.maybeFlush()
+    })
+    stream.end()
+    const ms = performance.now() - t0
+    const rows = pump.totalRows + pump.builder.rows - rowsBefore
+    pump.statements++
+    pump.sourceBytes += bytes
+    sizer.observe(ms, rows, bytes)
+    pump.reportStatement(ms, rows, bytes, size)
+    start = end
+    if (last) break
+    await throttle(plan.throttleMs)
+  } while (true)
+}
+
+async function readByCursor(
+  query: string,
+  conn: PgWireConnection,
+  pump: BatchPump,
+  sizer: ChunkSizer,
+  plan: PgExtractPlan,
+  signal: AbortSignal,
+): Promise<void> {
+  await conn.query(`DECLARE rivet_cursor NO SCROLL CURSOR FOR ${query}`)
+  for (;;) {
+    if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled')
+    await pump.sinkDrained()
+    const size = sizer.next()
+    let bytes = 0
+    const t0 = performance.now()
+    const result = await conn.queryBinary(`FETCH FORWARD ${size} FROM rivet_cursor`, (buf, offset, length) => {
+      bytes += length
+      pump.decoder.decodeRow(buf, offset)
+      pump.maybeFlush()
+    })
+    const ms = performance.now() - t0
+    pump.statements++
+    pump.sourceBytes += bytes
+    sizer.observe(ms, result.rows, bytes)
+    pump.reportStatement(ms, result.rows, bytes, size)
+    if (result.rows < size) break
+    await throttle(plan.throttleMs)
+  }
+  await conn.query('CLOSE rivet_cursor')
+}
+
+function throttle(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve()
+}
