@@ -1,0 +1,135 @@
+/**
+ * The resolved configuration: every default filled in, every path absolute, every secret read.
+ * Consumers (plan, engine, CLI) read only these types, never the raw YAML.
+ */
+import type { ErrorItem } from '../errors/index.js'
+
+/** Source database kinds. */
+export const SOURCE_TYPES = ['postgres', 'mysql'] as const
+export type SourceType = (typeof SOURCE_TYPES)[number]
+
+/** TLS modes, named as libpq names them; MySQL sources map them to the driver's options. */
+export const TLS_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+export type TlsMode = (typeof TLS_MODES)[number]
+
+/** Tuning profiles; `balanced` is the default. */
+export const TUNING_PROFILE_NAMES = ['fast', 'balanced', 'safe'] as const
+export type TuningProfileName = (typeof TUNING_PROFILE_NAMES)[number]
+
+/** Export modes; later versions append `incremental`, `chunked` and `time_window`. */
+export const EXPORT_MODES = ['full'] as const
+export type ExportMode = (typeof EXPORT_MODES)[number]
+
+/** Output file formats. */
+export const OUTPUT_FORMATS = ['parquet', 'csv'] as const
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
+
+/** Compression codecs; `snappy` is Parquet-only. */
+export const COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'lz4', 'none'] as const
+export type Compression = (typeof COMPRESSIONS)[number]
+
+/** Destination kinds; later versions append `s3`, `gcs` and `stdout`. */
+export const DESTINATION_TYPES = ['local'] as const
+export type DestinationType = (typeof DESTINATION_TYPES)[number]
+
+/** Column override kinds other than `decimal(p,s)`. */
+export const SIMPLE_OVERRIDE_KINDS = ['text', 'int64', 'float64', 'uuid', 'json', 'timestamp', 'timestamp_tz', 'date', 'bool', 'binary'] as const
+export type SimpleOverrideKind = (typeof SIMPLE_OVERRIDE_KINDS)[number]
+
+/** TLS settings with absolute file paths. */
+export interface ResolvedTls {
+  readonly mode: TlsMode
+  readonly caFile?: string
+  readonly certFile?: string
+  readonly keyFile?: string
+}
+
+/** Everything needed to open a connection; `password` is a secret, never log it. */
+export interface ResolvedConnection {
+  readonly host: string
+  readonly port: number
+  readonly user: string
+  readonly password?: string
+  readonly database: string
+  readonly tls: ResolvedTls
+  /** Reported to the server (pg `application_name`); default `rivet`. */
+  readonly applicationName: string
+}
+
+/** Tuning after layering export keys over source keys over the profile. */
+export interface ResolvedTuning {
+  readonly profile: TuningProfileName
+  /** Rows per batch; null means batches are sized by `batchSizeMemoryMb`. */
+  readonly batchSize: number | null
+  readonly batchSizeMemoryMb: number
+  /** Seconds; 0 means no timeout. */
+  readonly statementTimeoutS: number
+  /** Seconds; 0 means no timeout. */
+  readonly lockTimeoutS: number
+  readonly maxRetries: number
+  readonly retryBackoffMs: number
+  readonly memoryMb: number
+  readonly throttleMs: number
+}
+
+/** The resolved `source` block. */
+export interface ResolvedSource {
+  readonly type: SourceType
+  readonly connection: ResolvedConnection
+  /** The connection URL with the password replaced by `***`; safe to log. */
+  readonly redactedUrl: string
+  readonly tuning: ResolvedTuning
+}
+
+/** A parsed `columns:` override. */
+export type ColumnOverride =
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
+  | { readonly kind: SimpleOverrideKind }
+
+/** A table name after quoting rules and case folding. */
+export interface ResolvedTableRef {
+  /** null when the table was named without a schema. */
+  readonly schema: string | null
+  readonly name: string
+}
+
+/** Where an export's files go. */
+export interface ResolvedDestination {
+  readonly type: DestinationType
+  /** Absolute path template; `{export}` and `{date}` are kept for the destination to expand. */
+  readonly path: string
+}
+
+/** One export with every default filled in. */
+export interface ResolvedExport {
+  readonly name: string
+  readonly table: ResolvedTableRef | null
+  readonly query: string | null
+  readonly mode: ExportMode
+  readonly format: OutputFormat
+  readonly compression: Compression
+  readonly compressionLevel: number | null
+  readonly maxFileSizeBytes: number | null
+  readonly skipEmpty: boolean
+  readonly destination: ResolvedDestination
+  readonly columns: Readonly<Record<string, ColumnOverride>>
+  readonly tuning: ResolvedTuning
+}
+
+/** The whole resolved config file; deeply frozen. */
+export interface ResolvedConfig {
+  /** Absolute path of the config file. */
+  readonly configPath: string
+  /** Directory of the config file; relative paths in the file are resolved against it. */
+  readonly configDir: string
+  readonly source: ResolvedSource
+  readonly exports: readonly ResolvedExport[]
+}
+
+/** One problem found in a config file; `line`/`column` (1-based) point into the YAML when known. */
+export interface ConfigIssue extends ErrorItem {
+  readonly path: string
+  readonly hint: string
+  readonly line?: number
+  readonly column?: number
+}

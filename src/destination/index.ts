@@ -1,0 +1,5 @@
+export { buildFileName, compactUtcTimestamp, resolveOutputDir } from './naming.js'
+export type { FileNameParts, OutputDirVars } from './naming.js'
+export type { ClosedFile, CommittedFile } from './types.js'
+export { LocalDestination, LocalFileSink, removeStaleTempFiles, tempFileName, tempFileRunId } from './local/index.js'
+export type { LocalDestinationOptions } from './local/index.js'

@@ -1,0 +1,179 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { RivetError } from '../../errors/index.js'
+import type { ClosedFile, CommittedFile } from '../types.js'
+import { errnoCode, toDestWriteError } from './fs-errors.js'
+import { LocalFileSink } from './local-file-sink.js'
+import { tempFileName } from './temp-files.js'
+
+/** Options of a local destination: the resolved output directory and the run writing into it. */
+export interface LocalDestinationOptions {
+  readonly dir: string
+  readonly runId: string
+}
+
+// Errors meaning "this filesystem has no hard links" (FAT/exFAT, some SMB and FUSE mounts).
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+// Errors meaning "directories cannot be fsynced here"; the renames themselves have succeeded.
+const NO_DIR_FSYNC = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR', 'EPERM', 'EBADF'])
+
+interface Publication {
+  readonly sink: LocalFileSink
+  readonly file: ClosedFile
+  /** True when published by rename (no hard links): undoing means renaming back. */
+  renamed: boolean
+}
+
+/** Writes output files into a local directory: temp files first, published by an atomic no-clobber commit. */
+export class LocalDestination {
+  readonly dir: string
+  readonly runId: string
+  private readonly sinks = new Map<string, LocalFileSink>()
+
+  constructor(options: LocalDestinationOptions) {
+    if (!isPlainName(options.runId)) throw new RivetError('RIVET_INTERNAL', `invalid run id '${options.runId}' for a file name`)
+    this.dir = path.resolve(options.dir)
+    this.runId = options.runId
+  }
+
+  /** Create the directory (mkdir -p) and prove it is writable by creating and removing a probe file. */
+  async prepare(): Promise<void> {
+    try {
+      await fs.mkdir(this.dir, { recursive: true })
+    } catch (err) {
+      throw toDestWriteError(err, 'create directory', this.dir)
+    }
+    // The probe carries this run's temp suffix, so a crash right here leaves nothing the stale sweep misses.
+    const probe = path.join(this.dir, tempFileName('rivet-probe', this.runId))
+    try {
+      const handle = await fs.open(probe, 'w')
+      await handle.close()
+      await fs.unlink(probe)
+    } catch (err) {
+      throw toDestWriteError(err, 'write to directory', this.dir)
+    }
+  }
+
+  /** Start a file that will be published as `finalName` in this directory. */
+  openSink(finalName: string): LocalFileSink {
+    if (!isPlainName(finalName)) throw new RivetError('RIVET_INTERNAL', `invalid output file name '${finalName}'`)
+    if (this.sinks.has(finalName)) throw new RivetError('RIVET_INTERNAL', `output file ${finalName} was opened twice in run ${this.runId}`)
+    const sink = new LocalFileSink(finalName, path.join(this.dir, tempFileName(finalName, this.runId)), path.join(this.dir, finalName))
+    this.sinks.set(finalName, sink)
+    return sink
+  }
+
+  /**
+   * Publish closed sinks under their final names, all or none, never replacing an existing file.
+   * Hard links give no-clobber atomically (link fails with EEXIST); temps are unlinked only once
+   * every link exists, so a failure part-way can be undone without losing data.
+   */
+  async commit(sinks: readonly LocalFileSink[]): Promise<CommittedFile[]> {
+    const batch = sinks.map((sink) => ({ sink, file: this.requireClosed(sink), renamed: false }))
+    for (const { file } of batch) await this.assertFree(file.finalPath)
+    const published: Publication[] = []
+    try {
+      for (const entry of batch) {
+        await this.publish(entry)
+        published.push(entry)
+      }
+    } catch (err) {
+      await Promise.all(published.map((entry) => this.unpublish(entry)))
+      throw err
+    }
+    for (const entry of batch) {
+      if (!entry.renamed) await unlinkIfPresent(entry.file.tempPath)
+      entry.sink.markCommitted()
+    }
+    await this.syncDir()
+    return batch.map(({ sink, file }) => ({ finalPath: file.finalPath, fileName: sink.finalName, bytes: file.bytes, xxh3: file.xxh3 }))
+  }
+
+  /** Close every uncommitted sink of this run and remove its temp file. Committed files are kept. */
+  async abort(): Promise<void> {
+    const results = await Promise.allSettled([...this.sinks.values()].map((sink) => sink.abort()))
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  private requireClosed(sink: LocalFileSink): ClosedFile {
+    if (this.sinks.get(sink.finalName) !== sink) {
+      throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} does not belong to the destination ${this.dir}`)
+    }
+    if (sink.committed || sink.result === undefined) {
+      throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} must be closed (and not yet committed) before commit`)
+    }
+    return sink.result
+  }
+
+  private async assertFree(finalPath: string): Promise<void> {
+    try {
+      await fs.lstat(finalPath)
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return
+      throw toDestWriteError(err, 'inspect', finalPath)
+    }
+    throw conflict(finalPath)
+  }
+
+  private async publish(entry: Publication): Promise<void> {
+    const { tempPath, finalPath } = entry.file
+    try {
+      await fs.link(tempPath, finalPath)
+      return
+    } catch (err) {
+      const code = errnoCode(err)
+      if (code === 'EEXIST') throw conflict(finalPath, err)
+      if (!NO_HARD_LINKS.has(code ?? '')) throw toDestWriteError(err, 'publish', finalPath)
+    }
+    // No hard links here: check then rename. A file created in between would be replaced; this
+    // window is the price of filesystems without link(2), and assertFree already checked once.
+    await this.assertFree(finalPath)
+    try {
+      await fs.rename(tempPath, finalPath)
+      entry.renamed = true
+    } catch (err) {
+      throw toDestWriteError(err, 'publish', finalPath)
+    }
+  }
+
+  /** Undo a publication of this batch: the final name is ours (created by link or rename just now). */
+  private async unpublish(entry: Publication): Promise<void> {
+    const { tempPath, finalPath } = entry.file
+    if (entry.renamed) await fs.rename(finalPath, tempPath).catch(() => undefined)
+    else await unlinkIfPresent(finalPath).catch(() => undefined)
+  }
+
+  private async syncDir(): Promise<void> {
+    let handle: fs.FileHandle | undefined
+    try {
+      // The renames are durable only once the directory entry is on disk.
+      handle = await fs.open(this.dir, 'r')
+      await handle.sync()
+    } catch (err) {
+      if (!NO_DIR_FSYNC.has(errnoCode(err) ?? '')) throw toDestWriteError(err, 'sync directory', this.dir)
+    } finally {
+      await handle?.close()
+    }
+  }
+}
+
+function conflict(finalPath: string, cause?: unknown): RivetError {
+  return new RivetError('RIVET_OUTPUT_CONFLICT', `output file ${finalPath} already exists; nothing of this batch was published`, {
+    details: { path: finalPath },
+    cause,
+  })
+}
+
+async function unlinkIfPresent(file: string): Promise<void> {
+  try {
+    await fs.unlink(file)
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw toDestWriteError(err, 'remove', file)
+  }
+}
+
+/** A single path component: non-empty, no separators or NUL, not '.' or '..'. */
+function isPlainName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\0]/.test(name)
+}

@@ -1,0 +1,20 @@
+export { SqliteStateStore, openStateStore, MIGRATIONS, LATEST_SCHEMA_VERSION } from './sqlite/index.js'
+export type { Migration } from './sqlite/index.js'
+export { defaultStatePath, STATE_FILE_NAME } from './default-path.js'
+export { toRunMetrics } from './metrics.js'
+export { isPidAlive, isStaleRun, FOREIGN_RUN_STALE_MS } from './stale.js'
+export type {
+  BeginRunInput,
+  CompleteRunSummary,
+  FailRunInput,
+  FileRecord,
+  FileRecordInput,
+  ListFilesOptions,
+  ListRunsOptions,
+  MetricsOptions,
+  RunFailureStatus,
+  RunMetrics,
+  RunRecord,
+  RunStatus,
+  StateStore,
+} from './types.js'

@@ -1,0 +1,22 @@
+import type { RunMetrics, RunRecord } from './types.js'
+
+const MIB = 1024 * 1024
+
+/** Throughput figures of one run; rates are null until the run has a positive duration. */
+export function toRunMetrics(run: RunRecord): RunMetrics {
+  const seconds = run.durationMs !== null && run.durationMs > 0 ? run.durationMs / 1000 : null
+  return {
+    runId: run.runId,
+    exportName: run.exportName,
+    startedAt: run.startedAt,
+    status: run.status,
+    errorCode: run.errorCode,
+    rows: run.rows,
+    bytes: run.bytes,
+    durationMs: run.durationMs,
+    filesCount: run.filesCount,
+    rowsPerSec: seconds !== null && run.rows !== null ? run.rows / seconds : null,
+    mbPerSec: seconds !== null && run.bytes !== null ? run.bytes / MIB / seconds : null,
+    peakRssMb: run.peakRssBytes !== null ? run.peakRssBytes / MIB : null,
+  }
+}

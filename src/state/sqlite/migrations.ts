@@ -1,0 +1,60 @@
+/** One schema step. Versions are dense and ascending; a released migration is never edited. */
+export interface Migration {
+  readonly version: number
+  readonly description: string
+  readonly up: string
+}
+
+/** Every migration of the SQLite state schema, oldest first. Append only. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs and files',
+    up: `
+      CREATE TABLE runs (
+        run_id         TEXT PRIMARY KEY,
+        export_name    TEXT NOT NULL,
+        status         TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+        started_at     TEXT NOT NULL,
+        finished_at    TEXT,
+        rows           INTEGER,
+        bytes          INTEGER,
+        files_count    INTEGER,
+        duration_ms    INTEGER,
+        peak_rss_bytes INTEGER,
+        error_code     TEXT,
+        error_message  TEXT,
+        pid            INTEGER NOT NULL,
+        hostname       TEXT NOT NULL,
+        rivet_version  TEXT NOT NULL,
+        config_path    TEXT NOT NULL,
+        format         TEXT NOT NULL,
+        compression    TEXT NOT NULL,
+        mode           TEXT NOT NULL,
+        stats_json     TEXT
+      );
+      CREATE INDEX runs_export_started ON runs (export_name, started_at);
+
+      CREATE TABLE files (
+        id          INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        export_name TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        part_index  INTEGER,
+        rows        INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL,
+        xxh3        TEXT NOT NULL CHECK (length(xxh3) = 16),
+        format      TEXT NOT NULL,
+        compression TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        committed   INTEGER NOT NULL DEFAULT 0 CHECK (committed IN (0, 1))
+      );
+      CREATE INDEX files_run ON files (run_id);
+      CREATE INDEX files_export_created ON files (export_name, created_at);
+    `,
+  },
+]
+
+/** The schema version this code writes. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version

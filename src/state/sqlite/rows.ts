@@ -1,0 +1,97 @@
+import type { FileRecord, RunRecord, RunStatus } from '../types.js'
+
+/** A `runs` row as better-sqlite3 returns it. */
+export interface RunRow {
+  run_id: string
+  export_name: string
+  status: RunStatus
+  started_at: string
+  finished_at: string | null
+  rows: number | null
+  bytes: number | null
+  files_count: number | null
+  duration_ms: number | null
+  peak_rss_bytes: number | null
+  error_code: string | null
+  error_message: string | null
+  pid: number
+  hostname: string
+  rivet_version: string
+  config_path: string
+  format: string
+  compression: string
+  mode: string
+  stats_json: string | null
+}
+
+/** A `files` row as better-sqlite3 returns it. */
+export interface FileRow {
+  id: number
+  run_id: string
+  export_name: string
+  path: string
+  file_name: string
+  part_index: number | null
+  rows: number
+  bytes: number
+  xxh3: string
+  format: string
+  compression: string
+  created_at: string
+  committed: number
+}
+
+/** Dates are stored as ISO-8601 UTC text, which also sorts chronologically. */
+export function toIso(date: Date): string {
+  return date.toISOString()
+}
+
+/** Statistics are stored as JSON text; undefined/null store NULL. */
+export function toStatsJson(stats: unknown): string | null {
+  return stats === undefined || stats === null ? null : JSON.stringify(stats)
+}
+
+/** Map a `runs` row to its camelCase record. */
+export function toRunRecord(row: RunRow): RunRecord {
+  return {
+    runId: row.run_id,
+    exportName: row.export_name,
+    status: row.status,
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    rows: row.rows,
+    bytes: row.bytes,
+    filesCount: row.files_count,
+    durationMs: row.duration_ms,
+    peakRssBytes: row.peak_rss_bytes,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    pid: row.pid,
+    hostname: row.hostname,
+    rivetVersion: row.rivet_version,
+    configPath: row.config_path,
+    format: row.format,
+    compression: row.compression,
+    mode: row.mode,
+    stats: row.stats_json === null ? null : (JSON.parse(row.stats_json) as unknown),
+  }
+}
+
+/** Map a `files` row to its camelCase record. */
+export function toFileRecord(row: FileRow): FileRecord {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    exportName: row.export_name,
+    path: row.path,
+    fileName: row.file_name,
+    partIndex: row.part_index,
+    rows: row.rows,
+    bytes: row.bytes,
+    xxh3: row.xxh3,
+    format: row.format,
+    compression: row.compression,
+    createdAt: new Date(row.created_at),
+    committed: row.committed === 1,
+  }
+}
