@@ -1,0 +1,36 @@
+# Everything a fresh machine needs comes from `npm ci`; these targets are shortcuts.
+.PHONY: install build test test-unit demo bench ci services-up services-down docs clean
+
+install:
+	npm ci
+
+build:
+	npm run build
+
+test:
+	npm test
+
+test-unit:
+	npm run test:unit
+
+demo: build
+	node bin/rivet.js demo
+
+bench: build
+	npm run bench
+
+docs: build
+	node dev/gen-docs.mjs
+
+ci:
+	bash .ci/run
+
+# Local databases for users with Docker (CI and the dev machines use locally installed servers).
+services-up:
+	docker compose up -d
+
+services-down:
+	docker compose down
+
+clean:
+	rm -rf dist rivet-demo

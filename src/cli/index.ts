@@ -1,0 +1,34 @@
+import { Builtins, Cli } from 'clipanion'
+import { RivetError } from '../errors/index.js'
+import { RIVET_VERSION } from '../version.js'
+import { DemoCommand } from './commands/demo.js'
+import { MetricsCommand } from './commands/metrics.js'
+import { RunCommand } from './commands/run.js'
+import { SchemaConfigCommand } from './commands/schema/config.js'
+import { StateFilesCommand } from './commands/state/files.js'
+import { renderErrorJson, renderErrorText } from './render/errors.js'
+
+/** Build the CLI with every command registered. */
+export function createCli(): Cli {
+  const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
+  for (const command of [RunCommand, DemoCommand, StateFilesCommand, MetricsCommand, SchemaConfigCommand]) cli.register(command)
+  cli.register(Builtins.HelpCommand)
+  cli.register(Builtins.VersionCommand)
+  return cli
+}
+
+/** Entry point: parse argv, run the command, exit with its code. Usage errors go to stderr with a code. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = createCli()
+  const context = { ...Cli.defaultContext }
+  let command
+  try {
+    command = cli.process(argv, context)
+  } catch (err) {
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
+    const error = new RivetError('RIVET_USAGE', message.replace(/^(Usage|Syntax) Error:\s*/i, ''))
+    process.stderr.write(argv.includes('--json-errors') ? renderErrorJson(error) : renderErrorText(error))
+    return 1
+  }
+  return cli.run(command, context)
+}

@@ -1,0 +1,108 @@
+import { MessageChannel } from 'node:worker_threads'
+import { RivetError, toRivetError } from '../errors/index.js'
+import type { EncodedRowGroup, CsvEncodeOptions, ParquetEncodeOptions } from '../format/index.js'
+import type { PgExtractPlan } from '../plan/index.js'
+import type { EncodeTask } from './encode-task.js'
+import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
+import type { EncodedUnit, OutputWriter } from './output-writer.js'
+import type { EnginePools } from './pools.js'
+import { unpackTransferable } from './transfer.js'
+
+/** How to encode each batch of an export. */
+export type EncodeSpec =
+  | { readonly kind: 'parquet'; readonly options: ParquetEncodeOptions }
+  | { readonly kind: 'csv'; readonly options: CsvEncodeOptions }
+
+/** Live counters of a running export, for progress output and the run summary. */
+export interface PipelineProgress {
+  rows: number
+  batches: number
+  statements: number
+  maxStatementMs: number
+  rawBytes: number
+}
+
+/** Result of a pipeline run that completed. */
+export interface PipelineResult {
+  readonly rows: number
+  readonly batches: number
+  readonly stats: ExtractStats
+}
+
+/**
+ * Runs one export through the engine: the extraction worker streams Arrow IPC batches over a
+ * MessagePort; each batch goes to the encoder pool as soon as it arrives (encoders run in
+ * parallel); encoded units are appended to the output strictly in batch order, and only then
+ * is the batch acknowledged — so the number of batches alive at once is bounded by the plan's
+ * maxInFlight, whatever the table size.
+ */
+export async function runPipeline(
+  pools: EnginePools,
+  plan: PgExtractPlan,
+  encode: EncodeSpec,
+  writer: OutputWriter,
+  progress: PipelineProgress,
+  signal?: AbortSignal,
+): Promise<PipelineResult> {
+  const { port1, port2 } = new MessageChannel()
+  let writeChain: Promise<void> = Promise.resolve()
+  let failure: RivetError | null = null
+  const cancel = () => port1.postMessage({ type: 'cancel' } satisfies CoordinatorToWorker)
+  const fail = (err: unknown) => {
+    if (failure === null) {
+      failure = toRivetError(err)
+      cancel()
+    }
+  }
+  const onAbort = () => fail(new RivetError('RIVET_CANCELLED', 'the run was interrupted'))
+  signal?.addEventListener('abort', onAbort, { once: true })
+
+  port1.on('message', (msg: WorkerToCoordinator) => {
+    if (msg.type === 'statement') {
+      progress.statements++
+      progress.maxStatementMs = Math.max(progress.maxStatementMs, msg.ms)
+      return
+    }
+    if (msg.type !== 'batch') return
+    progress.batches++
+    progress.rawBytes += msg.rawBytes
+    const encoded = encodeBatch(pools, encode, msg.ipc, msg.rows)
+    encoded.catch(() => undefined) // observed through the chain below
+    writeChain = writeChain.then(async () => {
+      if (failure !== null) return
+      try {
+        await writer.write(await encoded)
+        progress.rows += msg.rows
+        port1.postMessage({ type: 'ack', seq: msg.seq } satisfies CoordinatorToWorker)
+      } catch (err) {
+        fail(err)
+      }
+    })
+  })
+
+  try {
+    const outcome = (await pools.extract.run({ plan, port: port2 }, { transferList: [port2] })) as ExtractOutcome
+    // the worker may finish before its last batches are written: drain the chain first
+    await writeChain
+    if (failure !== null) throw failure
+    if (!outcome.ok) throw RivetError.fromJSON(outcome.error)
+    return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats }
+  } catch (err) {
+    await writeChain.catch(() => undefined)
+    throw failure ?? toRivetError(err, 'RIVET_WORKER_CRASHED')
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    port1.close()
+  }
+}
+
+/** Encode one batch on the encoder pool; the IPC buffer is transferred, the result moved back. */
+export async function encodeBatch(pools: EnginePools, spec: EncodeSpec, ipc: ArrayBuffer, rows: number): Promise<EncodedUnit> {
+  const task: EncodeTask = spec.kind === 'parquet' ? { kind: 'parquet', ipc, options: spec.options } : { kind: 'csv', ipc, options: spec.options }
+  const packed = (await pools.encode.run(task, { transferList: [ipc] })) as ArrayBuffer
+  const result = unpackTransferable<{ ok: boolean; error?: unknown; bytes?: Uint8Array } & Partial<EncodedRowGroup>>(packed)
+  if (!result.ok) throw toRivetError(result.error)
+  if (spec.kind === 'csv') return { kind: 'csv', bytes: result.bytes!, rows }
+  const { ok: _ok, error: _error, bytes: _bytes, ...rowGroup } = result
+  return { kind: 'parquet', rowGroup: rowGroup as EncodedRowGroup, rows }
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
+import { LocalDestination, resolveOutputDir } from '../destination/index.js'
+import type { CommittedFile } from '../destination/index.js'
+import { RivetError, toRivetError } from '../errors/index.js'
+import { BatchBuilder } from '../arrow/index.js'
+import { buildPgExtractPlan } from '../plan/index.js'
+import { describePgExport, openPgClient, toConnectParams } from '../source/pg/index.js'
+import type { StateStore } from '../state/index.js'
+import type { ColumnSpec } from '../types/index.js'
+import { RIVET_VERSION } from '../version.js'
+import { encodeBatch, runPipeline } from './export-pipeline.js'
+import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
+import { RssSampler } from './memory.js'
+import type { ExtractStats } from './messages.js'
+import { OutputWriter } from './output-writer.js'
+import type { EncodedUnit } from './output-writer.js'
+import type { EnginePools } from './pools.js'
+
+/** What one export produced. */
+export interface ExportResult {
+  readonly exportName: string
+  readonly runId: string
+  readonly status: 'completed' | 'failed'
+  readonly rows: number
+  readonly bytes: number
+  readonly files: readonly CommittedFileSummary[]
+  readonly durationMs: number
+  readonly peakRssBytes: number
+  readonly stats: ExtractStats | null
+  readonly columns: readonly ColumnSpec[]
+  readonly error: RivetError | null
+}
+
+/** A published file as reported to the user. */
+export interface CommittedFileSummary {
+  readonly path: string
+  readonly rows: number
+  readonly bytes: number
+  readonly xxh3: string
+}
+
+export interface ExportContext {
+  readonly config: ResolvedConfig
+  readonly state: StateStore
+  readonly pools: EnginePools
+  readonly signal?: AbortSignal
+  readonly log: (line: string) => void
+  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+}
+
+/** A sortable, unique run id: UTC timestamp plus random suffix. */
+export function newRunId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`
+}
+
+/**
+ * Run one export end to end: plan against the catalog, stream through the pools into temp
+ * files, then publish. The run is recorded as completed only after every file is renamed into
+ * place; any failure removes this run's temp files and records the run as failed.
+ */
+export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promise<ExportResult> {
+  const startedAt = new Date()
+  const runId = newRunId(startedAt)
+  const rss = new RssSampler()
+  const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
+  const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
+  progressTimer?.unref()
+  ctx.state.beginRun({
+    runId,
+    exportName: exp.name,
+    startedAt,
+    pid: process.pid,
+    hostname: hostname(),
+    rivetVersion: RIVET_VERSION,
+    configPath: ctx.config.configPath,
+    format: exp.format,
+    compression: exp.compression,
+    mode: exp.mode,
+  })
+  let destination: LocalDestination | null = null
+  let writer: OutputWriter | null = null
+  let columns: readonly ColumnSpec[] = []
+  try {
+    const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
+    const client = await openPgClient(connect)
+    const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
+    columns = facts.columns
+    const plan = buildPgExtractPlan(exp, connect, facts)
+    destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
+    await destination.prepare()
+    const encode = encodeSpecFor(exp, columns)
+    const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
+    writer = new OutputWriter({
+      exportName: exp.name,
+      startedAt,
+      format: exp.format,
+      compression: exp.compression,
+      maxFileSizeBytes: exp.maxFileSizeBytes,
+      columns,
+      destination,
+      csvHeader: csvHeader?.kind === 'csv' ? csvHeader.bytes : undefined,
+      createdBy: `rivet ${RIVET_VERSION}`,
+    })
+    const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal)
+    const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
+    const written = await writer.finish(empty)
+    const files = await publish(ctx.state, runId, exp, destination, written)
+    const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
+    const peakRssBytes = rss.stop()
+    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats: result.stats })
+    return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats: result.stats, columns, error: null }
+  } catch (err) {
+    const error = toRivetError(err)
+    if (writer !== null && destination !== null) await destination.abort().catch(() => undefined)
+    const peakRssBytes = rss.stop()
+    const durationMs = Date.now() - startedAt.getTime()
+    ctx.state.failRun(runId, {
+      status: error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed',
+      errorCode: error.code,
+      errorMessage: error.message,
+      finishedAt: new Date(),
+      durationMs,
+      peakRssBytes,
+      rows: progress.rows,
+      bytes: 0,
+    })
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
+  } finally {
+    if (progressTimer) clearInterval(progressTimer)
+  }
+}
+
+function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): EncodeSpec {
+  if (exp.format === 'parquet') return { kind: 'parquet', options: { compression: exp.compression, compressionLevel: exp.compressionLevel } }
+  if (exp.compression === 'snappy') throw new RivetError('RIVET_CONFIG_INVALID', `exports ${exp.name}: snappy is not available for csv`)
+  return { kind: 'csv', options: { header: false, compression: exp.compression, compressionLevel: exp.compressionLevel, columns } }
+}
+
+/** Encode a zero-row batch: the schema of an empty Parquet file, or a CSV header unit. */
+async function encodeEmpty(pools: EnginePools, columns: readonly ColumnSpec[], spec: EncodeSpec): Promise<EncodedUnit> {
+  const builder = new BatchBuilder(columns)
+  const ipc = builder.toIPC(builder.finishBatch())
+  const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice()
+  return encodeBatch(pools, spec, owned.buffer as ArrayBuffer, 0)
+}
+
+/** Record the files as pending, rename them into place, then let the caller complete the run. */
+async function publish(
+  state: StateStore,
+  runId: string,
+  exp: ResolvedExport,
+  destination: LocalDestination,
+  written: Awaited<ReturnType<OutputWriter['finish']>>,
+): Promise<CommittedFileSummary[]> {
+  if (written.length === 0) return []
+  const closed = written.map((w) => ({ w, info: w.sink.result! }))
+  state.recordPendingFiles(
+    runId,
+    closed.map(({ w, info }) => ({
+      path: info.finalPath,
+      fileName: w.finalName,
+      partIndex: w.partIndex,
+      rows: w.rows,
+      bytes: info.bytes,
+      xxh3: info.xxh3,
+      format: exp.format,
+      compression: exp.compression,
+    })),
+  )
+  const committed: CommittedFile[] = await destination.commit(written.map((w) => w.sink))
+  return committed.map((c, i) => ({ path: c.finalPath, rows: written[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
+}

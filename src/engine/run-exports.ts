@@ -1,0 +1,76 @@
+import { loadConfig, selectExports } from '../config/index.js'
+import type { ResolvedConfig } from '../config/index.js'
+import { removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
+import { toRivetError } from '../errors/index.js'
+import { defaultStatePath, openStateStore } from '../state/index.js'
+import type { StateStore } from '../state/index.js'
+import type { PipelineProgress } from './export-pipeline.js'
+import { runExport } from './export-runner.js'
+import type { ExportResult } from './export-runner.js'
+import { EnginePools, defaultPoolSizes } from './pools.js'
+
+export interface RunExportsOptions {
+  readonly configPath: string
+  /** Export names to run (default: all, in config order). */
+  readonly exports?: readonly string[]
+  readonly signal?: AbortSignal
+  /** Human progress lines (stderr in the CLI). */
+  readonly log?: (line: string) => void
+  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+}
+
+/** The outcome of `rivet run`. */
+export interface RunReport {
+  readonly configPath: string
+  readonly results: readonly ExportResult[]
+  /** 0 when every export completed, else the highest exit class among the failures. */
+  readonly exitCode: number
+}
+
+/** Run the selected exports of a config one after another. */
+export async function runExports(options: RunExportsOptions): Promise<RunReport> {
+  const config = loadConfig(options.configPath)
+  const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
+  const log = options.log ?? (() => undefined)
+  const state = openStateStore(defaultStatePath(config.configPath))
+  const pools = new EnginePools(defaultPoolSizes(1))
+  const results: ExportResult[] = []
+  try {
+    await recoverInterruptedRuns(config, state, log)
+    for (const exp of selected) {
+      if (options.signal?.aborted) break
+      log(`export ${exp.name}: starting`)
+      const result = await runExport({ config, state, pools, signal: options.signal, log, progress: options.progress }, exp)
+      results.push(result)
+    }
+  } finally {
+    await pools.close()
+    state.close()
+  }
+  const exitCode = results.reduce((code, r) => Math.max(code, r.error?.exitCode ?? 0), 0)
+  return { configPath: config.configPath, results, exitCode }
+}
+
+/**
+ * Runs left 'running' by a process that died (SIGKILL, power loss) are marked interrupted and
+ * their temp files removed. Only files carrying those runs' ids are touched.
+ */
+async function recoverInterruptedRuns(config: ResolvedConfig, state: StateStore, log: (line: string) => void): Promise<void> {
+  const stale = state.findStaleRuns()
+  if (stale.length === 0) return
+  state.markInterrupted(
+    stale.map((r) => r.runId),
+    'the process running it stopped before it finished',
+  )
+  for (const run of stale) {
+    const exp = config.exports.find((e) => e.name === run.exportName)
+    if (!exp) continue
+    try {
+      const dir = resolveOutputDir(exp.destination.path, { export: exp.name, date: run.startedAt })
+      const removed = await removeStaleTempFiles(dir, [run.runId])
+      log(`export ${run.exportName}: run ${run.runId} was interrupted; removed ${removed.length} temp file(s)`)
+    } catch (err) {
+      log(`export ${run.exportName}: could not clean up interrupted run ${run.runId}: ${toRivetError(err).message}`)
+    }
+  }
+}
