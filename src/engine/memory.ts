@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 /** Samples the resident set size of the whole process (all worker threads included). */
 export class RssSampler {
   private peak = process.memoryUsage.rss()
@@ -23,4 +25,19 @@ export class RssSampler {
     clearInterval(this.timer)
     return this.peakBytes
   }
+}
+
+/**
+ * Peak resident set size of the whole process so far: the kernel's high-water mark (VmHWM)
+ * on Linux, which also catches spikes between samples; elsewhere the current RSS.
+ */
+export function processPeakRssBytes(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)
+    if (match) return Number(match[1]) * 1024
+  } catch {
+    // not Linux: fall through
+  }
+  return process.memoryUsage.rss()
 }

@@ -7,6 +7,7 @@ import type { StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
 import { runExport } from './export-runner.js'
 import type { ExportResult } from './export-runner.js'
+import { processPeakRssBytes } from './memory.js'
 import { EnginePools, defaultPoolSizes } from './pools.js'
 
 export interface RunExportsOptions {
@@ -25,6 +26,8 @@ export interface RunReport {
   readonly results: readonly ExportResult[]
   /** 0 when every export completed, else the highest exit class among the failures. */
   readonly exitCode: number
+  /** Peak RSS of the whole process (all threads) over the run. */
+  readonly processPeakRssBytes: number
 }
 
 /** Run the selected exports of a config one after another. */
@@ -48,7 +51,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
     state.close()
   }
   const exitCode = results.reduce((code, r) => Math.max(code, r.error?.exitCode ?? 0), 0)
-  return { configPath: config.configPath, results, exitCode }
+  return { configPath: config.configPath, results, exitCode, processPeakRssBytes: processPeakRssBytes() }
 }
 
 /**

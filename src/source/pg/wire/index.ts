@@ -1,0 +1,6 @@
+export { PgWireConnection } from './pg-wire-connection.js'
+export { classifyPgError, codeForSqlstate } from './classify.js'
+export { PgServerError, PgProtocolError, isPgServerError } from './errors.js'
+export { parsePgUrl, redactUrl } from './url.js'
+export { md5PasswordHash, scramKeys, saslPrep, ScramSha256Client } from './auth.js'
+export type { PgConnectParams, PgFieldInfo, PgNotification, PgServerFields, PgTlsOptions } from './types.js'
