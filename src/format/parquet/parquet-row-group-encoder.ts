@@ -1,0 +1,129 @@
+import {
+  Compression, EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, WriterVersion, writeParquet,
+  type WriterProperties,
+} from 'parquet-wasm'
+import { RivetError, isRivetError } from '../../errors/index.js'
+import { FILE_META, ROW_GROUP, dropPageIndexes, readFooter, rowGroupDataEnd, shiftRowGroup } from './parquet-metadata.js'
+import { encodeThriftStruct, encodeThriftValue } from './thrift-compact.js'
+import { getI64, getInt, getList, setField, structElements, tI64, tList } from './thrift-value.js'
+
+/** Parquet codecs Rivet writes (lz4 is written as LZ4_RAW, the non-deprecated LZ4 codec). */
+export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none'
+
+/** How one batch is encoded to Parquet. */
+export interface ParquetEncodeOptions {
+  readonly compression: ParquetCompression
+  /**
+   * Ignored for Parquet: parquet-wasm 0.8 exposes codecs without levels, so its defaults
+   * apply (zstd 1, gzip 6). The level applies to CSV output only.
+   */
+  readonly compressionLevel: number | null
+  /** Statistics written: 'chunk' (default) or 'page' (page-level stats feed the column index, which is dropped). */
+  readonly statistics?: 'none' | 'chunk' | 'page'
+  /** Dictionary encoding (default true; falls back to plain per column past the dictionary page limit). */
+  readonly dictionary?: boolean
+  /** Target data page size in bytes (parquet-rs default 1 MiB). */
+  readonly dataPageSizeLimit?: number
+  /** Parquet data page version (default 1, the most widely readable). */
+  readonly writerVersion?: 1 | 2
+}
+
+/**
+ * One encoded batch: flat plain data and Uint8Arrays only, so it crosses worker threads by
+ * structured clone with its buffers transferred.
+ */
+export interface EncodedRowGroup {
+  /** Column chunk bytes to append to the output file; `body` may be a view into a larger buffer. */
+  readonly body: Uint8Array
+  /** Thrift compact `list<RowGroup>` with offsets relative to `body[0]` and no page index references. */
+  readonly rowGroups: Uint8Array
+  /** How many row groups `rowGroups` holds: 1 for a non-empty batch, 0 for an empty one. */
+  readonly rowGroupCount: number
+  /** Thrift compact FileMetaData without row groups: version, schema, key-value metadata, column orders. */
+  readonly metadata: Uint8Array
+  readonly rows: number
+  /** Uncompressed size of the column data (sum of RowGroup.total_byte_size). */
+  readonly uncompressedBytes: number
+}
+
+const COMPRESSION: Readonly<Record<ParquetCompression, Compression>> = {
+  zstd: Compression.ZSTD,
+  snappy: Compression.SNAPPY,
+  gzip: Compression.GZIP,
+  lz4: Compression.LZ4_RAW,
+  none: Compression.UNCOMPRESSED,
+}
+
+const STATISTICS = { none: EnabledStatistics.None, chunk: EnabledStatistics.Chunk, page: EnabledStatistics.Page } as const
+
+// one row group per batch: the row limit only has to exceed any batch (usize is 32-bit in wasm)
+const MAX_ROW_GROUP_ROWS = 0x7fffffff
+
+/**
+ * Builds fresh writer properties. A WriterProperties object is consumed by one write:
+ * reusing it silently writes uncompressed, so every call builds its own.
+ */
+function writerProperties(options: ParquetEncodeOptions): WriterProperties {
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(COMPRESSION[options.compression])
+    .setStatisticsEnabled(STATISTICS[options.statistics ?? 'chunk'])
+    .setDictionaryEnabled(options.dictionary ?? true)
+    .setWriterVersion(options.writerVersion === 2 ? WriterVersion.V2 : WriterVersion.V1)
+    .setMaxRowGroupSize(MAX_ROW_GROUP_ROWS)
+  if (options.dataPageSizeLimit !== undefined) builder = builder.setDataPageSizeLimit(options.dataPageSizeLimit)
+  return builder.build()
+}
+
+/** Writes a complete small Parquet file of the IPC stream with parquet-wasm. */
+function writeSmallFile(ipc: Uint8Array, options: ParquetEncodeOptions): Uint8Array {
+  if (!(options.compression in COMPRESSION)) {
+    throw new RivetError('RIVET_CONFIG_ENUM', `unknown Parquet compression '${String(options.compression)}'`, {
+      hint: `use one of ${Object.keys(COMPRESSION).join(', ')}`,
+    })
+  }
+  try {
+    return writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(options))
+  } catch (err) {
+    if (isRivetError(err)) throw err
+    throw new RivetError('RIVET_INTERNAL', `Parquet encoding of a batch failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+  }
+}
+
+/**
+ * Encodes one Arrow IPC stream (normally one record batch) into a Parquet row group that
+ * ParquetFileAssembler can place anywhere in a file. Stateless and synchronous: it runs in
+ * the encoder worker pool. Page indexes are dropped (their offsets are file-absolute).
+ */
+export function encodeParquetRowGroup(ipc: Uint8Array, options: ParquetEncodeOptions): EncodedRowGroup {
+  return splitParquetFile(writeSmallFile(ipc, options))
+}
+
+/**
+ * Splits a complete Parquet file into a relocatable body and its metadata. Handles any
+ * number of row groups, should the writer ever cut a batch into several.
+ */
+export function splitParquetFile(file: Uint8Array): EncodedRowGroup {
+  const { footer, footerStart } = readFooter(file)
+  const rowGroups = structElements(getList(footer, FILE_META.rowGroups) ?? tList('struct', []))
+  let dataEnd = 4n
+  let uncompressedBytes = 0
+  for (const rowGroup of rowGroups) {
+    const end = rowGroupDataEnd(rowGroup)
+    if (end > dataEnd) dataEnd = end
+    uncompressedBytes += getInt(rowGroup, ROW_GROUP.totalByteSize) ?? 0
+    dropPageIndexes(rowGroup)
+    shiftRowGroup(rowGroup, -4n) // offsets become relative to the body, which starts after 'PAR1'
+  }
+  if (dataEnd > BigInt(footerStart)) throw new RivetError('RIVET_INTERNAL', `Parquet row group data ends at ${dataEnd}, past the footer at ${footerStart}`)
+  const rows = Number(getI64(footer, FILE_META.numRows) ?? 0n)
+  setField(footer, FILE_META.numRows, tI64(0))
+  setField(footer, FILE_META.rowGroups, tList('struct', []))
+  return {
+    body: file.subarray(4, Number(dataEnd)),
+    rowGroups: encodeThriftValue(tList('struct', rowGroups)),
+    rowGroupCount: rowGroups.length,
+    metadata: encodeThriftStruct(footer),
+    rows,
+    uncompressedBytes,
+  }
+}
