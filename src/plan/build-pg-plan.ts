@@ -37,11 +37,20 @@ export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectPa
     connect,
     columns: facts.columns,
     strategy,
-    batch: { targetBytes: tuning.batchSizeMemoryMb * MB, maxRows: tuning.batchSize },
+    batch: { targetBytes: batchTargetBytes(exp), maxRows: tuning.batchSize },
     statementTimeoutS: tuning.statementTimeoutS,
     lockTimeoutS: tuning.lockTimeoutS,
     throttleMs: tuning.throttleMs,
     chunking,
     maxInFlight: 3,
   }
+}
+
+/**
+ * Arrow bytes per batch: the memory setting, but at most a quarter of max_file_size, so that a
+ * part is rotated between batches well before it would outgrow the limit.
+ */
+export function batchTargetBytes(exp: ResolvedExport): number {
+  const memory = exp.tuning.batchSizeMemoryMb * MB
+  return exp.maxFileSizeBytes === null ? memory : Math.max(64 * 1024, Math.min(memory, Math.floor(exp.maxFileSizeBytes / 4)))
 }

@@ -82,10 +82,12 @@ exports:
     destination: { type: local, path: ./out }
   - name: one                      # 7 duplicate export
     table: public.t3
+    format: parquet
     max_file_size: 12 parsecs      # 8 format
     destination: { type: local }   # 9 missing path
   - name: four
     table: public.t4
+    format: parquet
     compression_level: 99          # 10 range
     destination: { type: local, path: ./out }
 `,
