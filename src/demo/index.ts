@@ -1,0 +1,6 @@
+export { startDemoServer } from './demo-server.js'
+export type { DemoServer, DemoServerOptions } from './demo-server.js'
+export { seedDemo, seedCounts } from './seed-demo.js'
+export type { SeedDemoOptions, SeedDemoResult } from './seed-demo.js'
+export { DEMO_SCHEMA, DEMO_TABLES } from './seed-sql.js'
+export { writeDemoConfig, demoConfigText, DEMO_CONFIG_FILE } from './demo-config.js'
