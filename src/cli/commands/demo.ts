@@ -35,6 +35,7 @@ export class DemoCommand extends RivetCommand {
       this.err(`seeding the demo schema at ${server.url} ...\n`)
       const seeded = await seedDemo(server.url)
       const total = seeded.tables.reduce((n, t) => n + t.rows, 0)
+      for (const t of seeded.tables) this.err(`  seeded ${t.name}: ${formatCount(t.rows)} rows\n`)
       this.err(`seeded ${seeded.tables.length} tables, ${formatCount(total)} rows in ${formatDuration(Date.now() - t0)}\n`)
       const configPath = writeDemoConfig(dir, server.url)
       this.err(`wrote ${configPath}; running the exports...\n`)

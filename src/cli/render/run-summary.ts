@@ -28,6 +28,7 @@ export function renderRunJson(report: RunReport): string {
     {
       config: report.configPath,
       exitCode: report.exitCode,
+      processPeakRssBytes: report.processPeakRssBytes,
       exports: report.results.map((r) => ({
         name: r.exportName,
         runId: r.runId,

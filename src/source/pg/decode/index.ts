@@ -1,0 +1,6 @@
+export { PgRowDecoder } from './pg-row-decoder.js'
+export { CopyBinaryStream } from './copy-binary-stream.js'
+export type { CopyBinaryStreamOptions } from './copy-binary-stream.js'
+export { appendPgNumeric, pgNumericToString } from './numeric.js'
+export { formatPgInterval } from './interval.js'
+export { formatPgTimetz, formatPgInet, formatPgMacaddr, formatPgChar } from './text-forms.js'

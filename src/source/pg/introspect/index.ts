@@ -1,0 +1,5 @@
+export { describePgTable, quoteIdent } from './describe-table.js'
+export type { PgTableDescription, PgTableRef } from './describe-table.js'
+export { describePgQuery } from './describe-query.js'
+export { resolvePgColumns } from './pg-type-catalog.js'
+export type { PgColumnStub } from './pg-type-catalog.js'
