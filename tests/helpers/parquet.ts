@@ -19,7 +19,7 @@ export async function readParquetExact(path: string): Promise<{ rows: Record<str
     file,
     metadata: patched,
     compressors,
-    utf8: true,
+    utf8: false, // BYTE_ARRAY without a STRING annotation is binary: keep the bytes
     parsers: {
       timestampFromMicroseconds: (v: bigint) => v,
       timestampFromMilliseconds: (v: bigint) => v,
