@@ -64,12 +64,14 @@ export class StatementMonitor {
     const stmts = new Map<string, number>()
     const xacts = new Map<string, number>()
     const pids = new Set<number>()
+    // `_` is a LIKE wildcard and tags are full of them: escape so only the exact prefix matches.
+    const pattern = `${tag.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     let polls = 0
     let stopped = false
     const loop = (async () => {
       while (!stopped) {
         const t0 = performance.now()
-        const res = await client.query<Row>(POLL_SQL, [`${tag}%`])
+        const res = await client.query<Row>(POLL_SQL, [pattern])
         polls++
         for (const r of res.rows) record(r, stmts, xacts, pids)
         const wait = intervalMs - (performance.now() - t0)

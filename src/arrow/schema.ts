@@ -26,8 +26,9 @@ import type { ColumnSpec, RivetType } from '../types/index.js'
 
 /** Field metadata key holding the source's own spelling of the column type. */
 export const SOURCE_TYPE_KEY = 'rivet.source_type'
-/** Arrow canonical extension type keys. */
+/** Arrow canonical extension type name key. */
 export const EXTENSION_NAME_KEY = 'ARROW:extension:name'
+/** Arrow canonical extension type parameters key. */
 export const EXTENSION_METADATA_KEY = 'ARROW:extension:metadata'
 
 /** Largest decimal precision written as decimal128; above it decimal256 (up to 76 digits). */

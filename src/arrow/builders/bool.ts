@@ -16,6 +16,7 @@ export class BoolBuilder extends BaseBuilder<Bool> {
     return ((this.length + 7) >>> 3) + this.validity.byteLength
   }
 
+  /** Append a non-NULL boolean. */
   appendBool(v: boolean): void {
     const i = this.length
     if (i === this.capacity) this.grow(i + 1)

@@ -45,11 +45,13 @@ export class FixedWidthBuilder<T extends DataType = DataType> extends BaseBuilde
     this.i32[i] = v
   }
 
+  /** Append a float32 (NaN payloads and -0 kept). */
   appendFloat32(v: number): void {
     const i = this.next()
     this.f32[i] = v
   }
 
+  /** Append a float64. */
   appendFloat64(v: number): void {
     const i = this.next()
     this.f64[i] = v

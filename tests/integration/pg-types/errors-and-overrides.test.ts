@@ -138,6 +138,40 @@ describe.skipIf(!hasPg)('PostgreSQL data errors and overrides', () => {
     expect(err?.items[5].message).toContain('pgtypes_pair')
   })
 
+  it('applies every simple override kind through a cast', async () => {
+    await client.query(`
+      DROP TABLE IF EXISTS pgtypes_casts;
+      CREATE TABLE pgtypes_casts (i int4, ts timestamp, j text, u text, b int4, by text, d timestamp, f text, t int8);
+      INSERT INTO pgtypes_casts VALUES (7, '2024-05-06 07:08:09', '{"a": 1}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1, 'hi', '2024-05-06 23:59:59', '2.5', 9007199254740993)`)
+    try {
+      const { table: t, columns } = await exportTable(client, table('pgtypes_casts'), {
+        overrides: {
+          i: { kind: 'int64' },
+          ts: { kind: 'timestamp_tz' },
+          j: { kind: 'json' },
+          u: { kind: 'uuid' },
+          b: { kind: 'bool' },
+          by: { kind: 'binary' },
+          d: { kind: 'date' },
+          f: { kind: 'float64' },
+          t: { kind: 'int64' },
+        },
+      })
+      expect(columns.map((c) => c.decoder)).toEqual(['cast:int8', 'cast:timestamptz', 'cast:json', 'cast:uuid', 'cast:bool', 'cast:bytea', 'cast:date', 'cast:float8', 'int8'])
+      expect(getValue(dataOf(t, 'i'), 0)).toBe(7n)
+      expect((dataOf(t, 'ts').values as BigInt64Array)[0]).toBe(BigInt(Date.UTC(2024, 4, 6, 7, 8, 9)) * 1000n)
+      expect(getValue(dataOf(t, 'j'), 0)).toBe('{"a": 1}')
+      expect(Buffer.from(getValue(dataOf(t, 'u'), 0) as Uint8Array).toString('hex')).toBe('a0eebc999c0b4ef8bb6d6bb9bd380a11')
+      expect(getValue(dataOf(t, 'b'), 0)).toBe(true)
+      expect([...(getValue(dataOf(t, 'by'), 0) as Uint8Array)]).toEqual([104, 105])
+      expect((dataOf(t, 'd').values as Int32Array)[0]).toBe(Date.UTC(2024, 4, 6) / 86_400_000)
+      expect(getValue(dataOf(t, 'f'), 0)).toBe(2.5)
+      expect(getValue(dataOf(t, 't'), 0)).toBe(9007199254740993n)
+    } finally {
+      await client.query('DROP TABLE IF EXISTS pgtypes_casts')
+    }
+  })
+
   it('exports unsupported columns through text and decimal overrides (cast in the SELECT)', async () => {
     await client.query(`INSERT INTO pgtypes_unsupported VALUES (1, '12.34', '(1,2)', '[1,5)', 'a fat cat', B'101', ROW(1, 'x'), 1.5, '{[1,3)}')`)
     const { table: t } = await exportTable(client, table('pgtypes_unsupported'), {
