@@ -1,6 +1,7 @@
 import type { ResolvedExport } from '../config/index.js'
 import type { PgExportFacts } from '../source/pg/pg-describe.js'
 import { quoteIdent } from '../source/pg/pg-describe.js'
+import { pgSelectExpression } from '../source/pg/types/index.js'
 import type { PgExtractPlan, PgReadStrategy, SourceConnectParams } from './export-plan.js'
 
 const MB = 1024 * 1024
@@ -13,13 +14,16 @@ const CTID_RELKINDS = new Set(['r', 'm'])
 
 /** Choose how to read an export: ctid page ranges for plain tables, a cursor for everything else. */
 export function choosePgStrategy(exp: ResolvedExport, facts: PgExportFacts): PgReadStrategy {
-  const selectList = facts.columns.map((c) => quoteIdent(c.name)).join(', ')
+  // overrides that change a column's type are applied as casts in the select list
+  const selectList = facts.columns.map((c) => pgSelectExpression(c)).join(', ')
   if (facts.relation !== null) {
     const relation = `${quoteIdent(facts.relation.schema)}.${quoteIdent(facts.relation.name)}`
     if (CTID_RELKINDS.has(facts.relation.relkind)) return { type: 'ctid', relation, selectList }
     return { type: 'cursor', query: `SELECT ${selectList} FROM ${relation}` }
   }
-  return { type: 'cursor', query: exp.query ?? '' }
+  const query = exp.query ?? ''
+  const casts = facts.columns.some((c) => pgSelectExpression(c) !== quoteIdent(c.name))
+  return { type: 'cursor', query: casts ? `SELECT ${selectList} FROM (${query}) AS rivet_q` : query }
 }
 
 /** Build the plan an extraction worker executes for one PostgreSQL export. Pure: no I/O. */

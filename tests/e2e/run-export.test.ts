@@ -25,7 +25,9 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
       await c.query(`insert into e2e_small select g, 'row ' || g, case when g % 3 = 0 then null when g % 3 = 1 then '' else 'a,"b"' || chr(10) || 'c' end from generate_series(1, 5000) g`)
       await c.query(`create table e2e_empty (id int primary key, amount numeric(10,2), at timestamptz)`)
       await c.query(`create table e2e_unsupported (id int, p point, r int4range, ok text, c circle)`)
+      await c.query(`insert into e2e_unsupported values (1, point(1.5, 2), int4range(1, 5), 'x', circle(point(0, 0), 2)), (2, null, null, null, null)`)
       await c.query(`create table e2e_bare_numeric (id int, amount numeric, total numeric)`)
+      await c.query(`insert into e2e_bare_numeric values (1, 12.5, 1e30), (2, -0.0001, null)`)
       await c.query(`create table e2e_slow as select g as id, repeat(md5(g::text), 8) as payload from generate_series(1, 300000) g`)
     })
   })
@@ -131,6 +133,32 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     expect(r.stderr).toMatch(/amount/)
     expect(r.stderr).toMatch(/total/)
     expect(r.stderr).toMatch(/decimal\(/)
+  })
+
+  it('applies columns: overrides — text casts for unsupported types, exact decimal for bare numeric', async () => {
+    const dir = tempDir()
+    const cfg = writeConfig(
+      dir,
+      config(
+        `  - name: fixed\n    table: e2e_unsupported\n    format: parquet\n    destination: { type: local, path: "./out/{export}" }\n    columns: { p: text, r: text, c: text }\n` +
+          `  - name: numbers\n    table: e2e_bare_numeric\n    format: parquet\n    destination: { type: local, path: "./out/{export}" }\n    columns: { amount: "decimal(20,4)", total: text }\n` +
+          `  - name: toosmall\n    table: e2e_bare_numeric\n    format: parquet\n    destination: { type: local, path: "./out/{export}" }\n    columns: { amount: "decimal(20,2)", total: text }\n`,
+      ),
+    )
+    const r = await runCli(['run', '-c', cfg], { cwd: dir })
+    // the third export must refuse to round -0.0001 into decimal(20,2): data integrity, exit 3
+    expect(r.code, r.stderr).toBe(3)
+    expect(r.stderr).toMatch(/RIVET_DATA_VALUE_OUT_OF_RANGE/)
+    expect(r.stderr).toMatch(/amount/)
+    expect(listOut(join(dir, 'out', 'toosmall'))).toEqual([])
+    const fixed = await readParquetExact(join(dir, 'out', 'fixed', listOut(join(dir, 'out', 'fixed'))[0]!))
+    const byId = new Map(fixed.rows.map((row) => [row.id, row]))
+    expect(byId.get(1)).toMatchObject({ p: '(1.5,2)', r: '[1,5)', ok: 'x', c: '<(0,0),2>' })
+    expect(byId.get(2)).toMatchObject({ p: null, r: null, c: null })
+    const numbers = await readParquetExact(join(dir, 'out', 'numbers', listOut(join(dir, 'out', 'numbers'))[0]!))
+    const nById = new Map(numbers.rows.map((row) => [row.id, row]))
+    expect(nById.get(1)).toMatchObject({ amount: '12.5000', total: '1000000000000000000000000000000' })
+    expect(nById.get(2)).toMatchObject({ amount: '-0.0001', total: null })
   })
 
   it('after SIGKILL mid-export leaves no file under a final name and no completed run; the next run succeeds', async () => {
