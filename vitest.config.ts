@@ -1,6 +1,12 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  resolve: {
+    // clipanion's "module" build has a directory import Node's ESM loader rejects; use its CommonJS
+    // entry, which is what Node itself loads for the CLI
+    alias: { clipanion: fileURLToPath(new URL('./node_modules/clipanion/lib/advanced/index.js', import.meta.url)) },
+  },
   test: {
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 120_000,

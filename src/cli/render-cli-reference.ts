@@ -17,20 +17,38 @@ export function renderCliReference(): string {
     '',
   ]
   for (const d of definitions) {
-    lines.push(`## \`${d.path}\``, '', `${capitalize(d.description ?? '')}.`, '', '```', d.path, '```', '')
-    if (d.details) lines.push(d.details.trim(), '')
+    lines.push(`## \`${d.path}\``, '', `${capitalize(clean(d.description ?? ''))}.`, '', '```', placeholders(d.usage), '```', '')
+    if (d.details) lines.push(unwrap(d.details), '')
     if (d.options.length > 0) {
       lines.push('| option | description |', '|---|---|')
-      for (const o of d.options) lines.push(`| \`${o.definition}\` | ${o.description ?? ''}${o.required ? ' (required)' : ''} |`)
+      for (const o of d.options) lines.push(`| \`${placeholders(o.definition)}\` | ${clean(o.description ?? '')}${o.required ? ' (required)' : ''} |`)
       lines.push('')
     }
     if (d.examples && d.examples.length > 0) {
       lines.push('Examples:', '')
-      for (const [title, cmd] of d.examples) lines.push(`- ${title}: \`${cmd.replace(/\$0/g, 'rivet')}\``)
+      for (const [title, cmd] of d.examples) lines.push(`- ${clean(title)}: \`${clean(cmd).replace(/\$0/g, 'rivet')}\``)
       lines.push('')
     }
   }
   return `${lines.join('\n').trimEnd()}\n`
+}
+
+/** Clipanion wraps text at 80 columns: join a paragraph back into one line. */
+function unwrap(text: string): string {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((p) => p.split('\n').map((l) => l.trim()).join(' '))
+    .join('\n\n')
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+/** `#0` is clipanion's name for an option's value. */
+function placeholders(text: string): string {
+  return clean(text).replace(/ #0/g, ' <value>')
 }
 
 function capitalize(text: string): string {
