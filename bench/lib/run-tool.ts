@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FixtureSpec } from '../fixtures/index.js'
 import type { FixtureFacts, Tool } from '../tools/index.js'
-import { spawnMeasured } from './spawn-measured.js'
+import { spawnMeasured, type Measurement } from './spawn-measured.js'
 import type { StatementMonitor } from './statement-monitor.js'
 import type { Sample } from './types.js'
 
@@ -23,7 +23,12 @@ export async function runToolOnce(tool: Tool, fixture: FixtureSpec, facts: Fixtu
   const appTag = `rb_${process.pid}_${++invocation}_${tool.name}`.slice(0, 60)
   const ctx = { fixture, facts, pgUrl: env.pgUrl, workDir, appTag }
   try {
-    const m = await spawnMeasured(await tool.command(ctx), env.monitor, env.rssLimitBytes)
+    let m: Measurement
+    try {
+      m = await spawnMeasured(await tool.command(ctx), env.monitor, env.rssLimitBytes)
+    } catch (err) {
+      return failedToStart(tool.name, fixture.id, rep, err)
+    }
     const base: Sample = {
       tool: tool.name, fixture: fixture.id, rep, ok: false,
       wallS: m.wallS, rowsPerS: null, mbPerS: null, cpuS: m.cpuS, cpuSource: m.cpuSource, peakRssBytes: m.peakRssBytes,
@@ -46,6 +51,14 @@ export async function runToolOnce(tool: Tool, fixture: FixtureSpec, facts: Fixtu
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true })
+  }
+}
+
+function failedToStart(tool: string, fixture: string, rep: number, err: unknown): Sample {
+  return {
+    tool, fixture, rep, ok: false, error: `could not start: ${(err as Error).message}`,
+    wallS: 0, rowsPerS: null, mbPerS: null, cpuS: 0, cpuSource: 'proc-poll', peakRssBytes: 0, outputBytes: null, rows: null,
+    maxStatementS: null, maxXactS: null, serverStatements: 0, backends: 0,
   }
 }
 

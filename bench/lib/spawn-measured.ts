@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,6 +52,7 @@ export async function spawnMeasured(spec: CommandSpec, monitor: StatementMonitor
   const [cmd, args] = wrapped ? ['/usr/bin/time', ['-f', '%e %U %S', '-o', timeFile, spec.cmd, ...spec.args]] : [spec.cmd, spec.args]
   const outFd = spec.stdout && spec.stdout !== 'capture' ? openSync(spec.stdout.file, 'w') : null
   const watch = monitor.watch(spec.appTag)
+  let tree: TreeMonitor | null = null
   try {
     const t0 = performance.now()
     const child = spawn(cmd, args, {
@@ -59,16 +60,9 @@ export async function spawnMeasured(spec: CommandSpec, monitor: StatementMonitor
       env: { ...process.env, ...spec.env },
       stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
     })
-    const tree = new TreeMonitor(child.pid!, { rssLimitBytes, excludeRoot: wrapped })
+    tree = new TreeMonitor(child.pid ?? -1, { rssLimitBytes, excludeRoot: wrapped })
     tree.start()
-    let stdout = ''
-    let stderr = ''
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)))
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject)
-      child.on('close', (code) => resolve(code))
-    })
+    const { exitCode, stdout, stderr } = await waitForExit(child)
     const wallS = (performance.now() - t0) / 1000
     const usage = tree.stop()
     const statements = await watch.stop()
@@ -85,10 +79,23 @@ export async function spawnMeasured(spec: CommandSpec, monitor: StatementMonitor
       statements,
     }
   } finally {
+    tree?.stop() // idempotent; stops the sampling timer when the spawn itself failed
     await watch.stop()
     if (outFd !== null) closeSync(outFd)
     rmSync(timeDir, { recursive: true, force: true })
   }
+}
+
+/** Wait for the child to close, keeping its stdout (when piped) and the tail of its stderr. */
+function waitForExit(child: ChildProcess): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)))
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }))
+  })
 }
 
 /** user+sys from the GNU time output file (its last line; earlier lines may be a signal notice). */

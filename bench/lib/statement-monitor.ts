@@ -14,7 +14,8 @@ export interface StatementUsage {
   polls: number
 }
 
-interface Row {
+/** The columns of one pg_stat_activity poll row (epoch seconds). */
+export interface ActivityRow {
   pid: number
   state: string | null
   qs: number | null
@@ -61,7 +62,7 @@ export class StatementMonitor {
   watch(tag: string, intervalMs = 10): { stop: () => Promise<StatementUsage> } {
     const client = this.client
     if (!client) throw new Error('StatementMonitor.open() was not called')
-    const stmts = new Map<string, number>()
+    const stmts: Durations = new Map()
     const xacts = new Map<string, number>()
     const pids = new Set<number>()
     // `_` is a LIKE wildcard and tags are full of them: escape so only the exact prefix matches.
@@ -71,9 +72,9 @@ export class StatementMonitor {
     const loop = (async () => {
       while (!stopped) {
         const t0 = performance.now()
-        const res = await client.query<Row>(POLL_SQL, [pattern])
+        const res = await client.query<ActivityRow>(POLL_SQL, [pattern])
         polls++
-        for (const r of res.rows) record(r, stmts, xacts, pids)
+        for (const r of res.rows) recordActivity(r, stmts, xacts, pids)
         const wait = intervalMs - (performance.now() - t0)
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
       }
@@ -82,21 +83,30 @@ export class StatementMonitor {
     const finish = async (): Promise<StatementUsage> => {
       stopped = true
       await loop
-      const max = (m: Map<string, number>) => (m.size ? Math.max(...m.values()) : null)
-      return { maxStatementS: max(stmts), maxXactS: max(xacts), statements: stmts.size, backends: pids.size, polls }
+      const max = (v: number[]) => (v.length ? Math.max(...v) : null)
+      const maxStatementS = max([...stmts.values()].map((d) => d.s))
+      return { maxStatementS, maxXactS: max([...xacts.values()]), statements: stmts.size, backends: pids.size, polls }
     }
     // Idempotent: the caller may stop in a finally block after an earlier stop.
     return { stop: () => (result ??= finish()) }
   }
 }
 
-function record(r: Row, stmts: Map<string, number>, xacts: Map<string, number>, pids: Set<number>): void {
+/** Per-key duration; `exact` once a poll saw the statement finished (state_change known). */
+export type Durations = Map<string, { s: number; exact: boolean }>
+
+/**
+ * Fold one pg_stat_activity row into the statement and transaction maps. A finished
+ * statement's `state_change - query_start` replaces any age seen while it ran (that age
+ * includes the poll's own latency); ages only ever raise a non-exact entry.
+ */
+export function recordActivity(r: ActivityRow, stmts: Durations, xacts: Map<string, number>, pids: Set<number>): void {
   pids.add(r.pid)
   if (r.qs !== null) {
     const key = `${r.pid}:${r.qs}`
-    // Finished statement on a live backend: state_change marks its end exactly.
-    const dur = r.state === 'active' ? r.now - r.qs : r.sc !== null ? r.sc - r.qs : r.now - r.qs
-    stmts.set(key, Math.max(stmts.get(key) ?? 0, dur))
+    const prev = stmts.get(key)
+    if (r.state !== 'active' && r.sc !== null) stmts.set(key, { s: r.sc - r.qs, exact: true })
+    else if (!prev?.exact) stmts.set(key, { s: Math.max(prev?.s ?? 0, r.now - r.qs), exact: false })
   }
   if (r.xs !== null) {
     const key = `${r.pid}:${r.xs}`

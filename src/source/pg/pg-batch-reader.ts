@@ -85,8 +85,12 @@ class BatchPump {
     if (this.paused) await this.sink.drained()
   }
 
-  reportStatement(ms: number, rows: number, bytes: number, sizeHint: number): void {
-    this.sink.statement(ms, rows, bytes, sizeHint)
+  /** Account for one finished statement and feed its cost back to the sizer. */
+  statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
+    this.statements++
+    this.sourceBytes += bytes
+    sizer.observe(ms, rows, bytes)
+    this.sink.statement(ms, rows, bytes, size)
   }
 
   flush(): void {
@@ -140,12 +144,7 @@ async function readByCtid(
       pump.maybeFlush()
     })
     stream.end()
-    const ms = performance.now() - t0
-    const rows = pump.totalRows + pump.builder.rows - rowsBefore
-    pump.statements++
-    pump.sourceBytes += bytes
-    sizer.observe(ms, rows, bytes)
-    pump.reportStatement(ms, rows, bytes, size)
+    pump.statementDone(sizer, performance.now() - t0, pump.totalRows + pump.builder.rows - rowsBefore, bytes, size)
     start = end
     if (last) break
     await throttle(plan.throttleMs)
@@ -172,11 +171,7 @@ async function readByCursor(
       pump.decoder.decodeRow(buf, offset)
       pump.maybeFlush()
     })
-    const ms = performance.now() - t0
-    pump.statements++
-    pump.sourceBytes += bytes
-    sizer.observe(ms, result.rows, bytes)
-    pump.reportStatement(ms, result.rows, bytes, size)
+    pump.statementDone(sizer, performance.now() - t0, result.rows, bytes, size)
     if (result.rows < size) break
     await throttle(plan.throttleMs)
   }

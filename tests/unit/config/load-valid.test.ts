@@ -41,9 +41,9 @@ describe('defaults', () => {
     })
   })
 
-  it('uses the balanced profile values documented in the brief', () => {
+  it('uses the balanced profile values documented in docs/configuration.md', () => {
     expect(parse(pgSource()).source.tuning).toEqual({
-      profile: 'balanced', batchSize: null, batchSizeMemoryMb: 16, statementTimeoutS: 120, lockTimeoutS: 5,
+      profile: 'balanced', batchSize: null, batchSizeMemoryMb: 8, statementTimeoutS: 120, lockTimeoutS: 5,
       maxRetries: 3, retryBackoffMs: 2000, memoryMb: 512, throttleMs: 0,
     })
   })
@@ -76,13 +76,13 @@ exports:
     tuning: { profile: fast, batch_size: 5000, max_retries: 0 }
 `)
     expect(config.source.tuning).toEqual({
-      profile: 'safe', batchSize: null, batchSizeMemoryMb: 8, statementTimeoutS: 600, lockTimeoutS: 2,
+      profile: 'safe', batchSize: null, batchSizeMemoryMb: 4, statementTimeoutS: 600, lockTimeoutS: 2,
       maxRetries: 5, retryBackoffMs: 5000, memoryMb: 2048, throttleMs: 50,
     })
     expect(config.exports[0].tuning).toEqual(config.source.tuning)
     // export profile fast fills the keys nobody set; the source's explicit keys still win over it
     expect(config.exports[1].tuning).toEqual({
-      profile: 'fast', batchSize: 5000, batchSizeMemoryMb: 32, statementTimeoutS: 600, lockTimeoutS: 10,
+      profile: 'fast', batchSize: 5000, batchSizeMemoryMb: 16, statementTimeoutS: 600, lockTimeoutS: 10,
       maxRetries: 0, retryBackoffMs: 1000, memoryMb: 2048, throttleMs: 0,
     })
   })
