@@ -14,7 +14,7 @@ test-unit:
 	npm run test:unit
 
 demo: build
-	node bin/rivet.js demo
+	bin/rivet demo
 
 bench: build
 	npm run bench

@@ -74,7 +74,7 @@ async function runOnce(rows: number): Promise<Sample> {
       `source:\n  type: postgres\n  url: ${PG_URL}\nexports:\n  - name: mixed\n    table: public.bench_mixed_${rows}\n    format: parquet\n    compression: zstd\n    destination: { type: local, path: "./out" }\n`,
     )
     const t0 = performance.now()
-    const out = await run(process.execPath, [join(ROOT, 'bin', 'rivet.js'), 'run', '-c', config, '--json', '--quiet'])
+    const out = await run(join(ROOT, 'bin', 'rivet'), ['run', '-c', config, '--json', '--quiet'])
     const wallS = (performance.now() - t0) / 1000
     const report = JSON.parse(out) as { exitCode: number; processPeakRssBytes: number; exports: { rows: number }[] }
     if (report.exitCode !== 0 || report.exports[0]!.rows !== rows) throw new Error(`run failed: ${out}`)

@@ -197,4 +197,23 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     expect(files.files[0]!.rows).toBe(300_000)
     expect(files.files[0]!.xxh3).toMatch(/^[0-9a-f]{16}$/)
   })
+
+  it('on SIGTERM stops cleanly: exit 2, run recorded as interrupted, temp files removed', async () => {
+    const dir = tempDir()
+    const cfg = writeConfig(
+      dir,
+      config(`  - name: slow\n    table: e2e_slow\n    format: csv\n    destination: { type: local, path: "./out" }\n    tuning: { batch_size: 5000, throttle_ms: 100 }\n`),
+    )
+    const child = spawnCli(['run', '-c', cfg, '--json-errors'], { cwd: dir })
+    const done = collect(child)
+    const deadline = Date.now() + 60_000
+    while (!listOut(join(dir, 'out')).some((f) => f.includes('.rivet-tmp-')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGTERM')
+    const r = await done
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/RIVET_CANCELLED/)
+    expect(listOut(join(dir, 'out'))).toEqual([])
+    const metrics = JSON.parse((await runCli(['metrics', '-c', cfg, '--json'])).stdout) as { runs: { status: string; errorCode: string }[] }
+    expect(metrics.runs.map((m) => [m.status, m.errorCode])).toEqual([['interrupted', 'RIVET_CANCELLED']])
+  })
 })

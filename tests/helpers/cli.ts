@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-/** Absolute path of the built CLI entry. */
-export const RIVET_BIN = resolve(import.meta.dirname, '../../bin/rivet.js')
+/** Absolute path of the CLI launcher (the package's bin entry). */
+export const RIVET_BIN = resolve(import.meta.dirname, '../../bin/rivet')
 
 export interface CliResult {
   readonly code: number | null
@@ -21,7 +21,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
 
 /** Spawn the built CLI without waiting (for signal tests). */
 export function spawnCli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, [RIVET_BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawn(RIVET_BIN, [...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 /** Wait for a spawned process and collect what it printed. */
