@@ -2,6 +2,7 @@ import { move } from 'piscina'
 import { toRivetError } from '../errors/index.js'
 import { encodeCsvBatch, encodeParquetRowGroup } from '../format/index.js'
 import type { CsvEncodeOptions, ParquetEncodeOptions } from '../format/index.js'
+import { releaseBatchMemory } from './memory.js'
 import { packTransferable } from './transfer.js'
 
 /** One batch to encode. The IPC bytes arrive in a transferred buffer. */
@@ -14,6 +15,8 @@ export type EncodeTask =
  * (transferred) back to the coordinator. Failures come back as data, never as a thrown class.
  */
 export async function runEncodeTask(task: EncodeTask): Promise<ArrayBuffer> {
+  // the previous task's input and output copies are garbage by now
+  releaseBatchMemory()
   try {
     const ipc = new Uint8Array(task.ipc)
     if (task.kind === 'parquet') {

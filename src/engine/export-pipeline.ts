@@ -5,6 +5,7 @@ import type { PgExtractPlan } from '../plan/index.js'
 import type { EncodeTask } from './encode-task.js'
 import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
 import type { EncodedUnit, OutputWriter } from './output-writer.js'
+import { releaseBatchMemory } from './memory.js'
 import type { EnginePools } from './pools.js'
 import { unpackTransferable } from './transfer.js'
 
@@ -72,6 +73,7 @@ export async function runPipeline(
       if (failure !== null) return
       try {
         await writer.write(await encoded)
+        releaseBatchMemory()
         progress.rows += msg.rows
         port1.postMessage({ type: 'ack', seq: msg.seq } satisfies CoordinatorToWorker)
       } catch (err) {

@@ -5,6 +5,7 @@ import { readPgBatches } from '../source/pg/index.js'
 import type { BatchSink } from '../source/types.js'
 import { AdaptiveSizer } from './feedback.js'
 import type { CoordinatorToWorker, ExtractOutcome, WorkerToCoordinator } from './messages.js'
+import { releaseBatchMemory } from './memory.js'
 import { ownedBytes } from './transfer.js'
 
 /** The task an extraction worker runs: one export, end to end, streaming batches over `port`. */
@@ -68,6 +69,7 @@ class PortBatchSink implements BatchSink {
     this.port.postMessage(message, [bytes.buffer as ArrayBuffer])
     this.rows += rows
     this.inFlight++
+    releaseBatchMemory()
     return this.inFlight < this.maxInFlight
   }
 
