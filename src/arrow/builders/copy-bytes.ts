@@ -7,28 +7,36 @@ const SMALL = 8
 const LARGE = 256
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0))
 
-/** Caches the DataView of the last source buffer: many values come from the same chunk. */
+/**
+ * Caches a DataView over the whole ArrayBuffer behind the last source: the wire client hands
+ * every message as a new view into the same receive buffer, so keying on the view itself would
+ * build a DataView per value.
+ */
 export class SourceView {
-  private buf: Uint8Array | null = null
+  private buffer: ArrayBufferLike | null = null
   private view: DataView = EMPTY_VIEW
 
-  /** The DataView over `buf` (created once per distinct buffer). */
+  /** A DataView over all of `buf.buffer` (index it with `buf.byteOffset + offset`). */
   of(buf: Uint8Array): DataView {
-    if (buf !== this.buf) {
-      this.buf = buf
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    if (buf.buffer !== this.buffer) {
+      this.buffer = buf.buffer
+      this.view = new DataView(buf.buffer)
     }
     return this.view
   }
 }
 
-/** Copy `length` bytes of `src` at `from` to `dst` at `at`; the views must cover `src` and `dst`. */
+/**
+ * Copy `length` bytes of `src` at `from` to `dst` at `at`. `dstView` covers `dst` from its first
+ * byte; `srcView` covers all of `src.buffer` (see SourceView).
+ */
 export function copyBytes(dst: Uint8Array, dstView: DataView, at: number, src: Uint8Array, srcView: DataView, from: number, length: number): void {
   if (length < SMALL) {
     for (let k = 0; k < length; k++) dst[at + k] = src[from + k]
   } else if (length <= LARGE) {
+    const base = src.byteOffset + from
     let k = 0
-    for (; k + 4 <= length; k += 4) dstView.setInt32(at + k, srcView.getInt32(from + k))
+    for (; k + 4 <= length; k += 4) dstView.setInt32(at + k, srcView.getInt32(base + k))
     for (; k < length; k++) dst[at + k] = src[from + k]
   } else {
     dst.set(src.subarray(from, from + length), at)
