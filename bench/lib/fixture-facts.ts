@@ -15,7 +15,7 @@ export async function readFixtureFacts(url: string, f: FixtureSpec): Promise<Fix
       [f.table, schema, name],
     )
     const row = r.rows[0]!
-    return { rows: f.rows, tableBytes: Number(row.t), totalRelationBytes: Number(row.tr), estimatedDecodedBytes: f.rows * Number(row.w ?? 0) }
+    return { rows: f.rows, tableBytes: Number(row.t), totalRelationBytes: Number(row.tr), estimatedDecodedBytes: f.rows * Number(row.w ?? 0), csvBytes: 0 }
   } finally {
     await client.end()
   }

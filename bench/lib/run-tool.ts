@@ -62,6 +62,10 @@ function failedToStart(tool: string, fixture: string, rep: number, err: unknown)
   }
 }
 
+/** The first error line (a stack's headline) and the last lines, for the report. */
 function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join(' | ').slice(0, 400)
+  const lines = text.trim().split('\n').filter((l) => l.trim() !== '')
+  const headline = lines.find((l) => /\b(\w*Error|error|FATAL|ERROR)\b/.test(l) && !/^\s+at /.test(l))
+  const tail = lines.filter((l) => !/^\s+at /.test(l)).slice(-2)
+  return [...new Set([headline, ...tail].filter(Boolean))].join(' | ').slice(0, 400)
 }

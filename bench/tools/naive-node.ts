@@ -12,7 +12,7 @@ export const NAIVE_NODE: Tool = {
   description: 'hand-written pg → apache-arrow builders → parquet-wasm zstd script, whole table in memory',
   skipReason: (facts: FixtureFacts) =>
     facts.estimatedDecodedBytes > NAIVE_MAX_DECODED_BYTES
-      ? `estimated ${(facts.estimatedDecodedBytes / 1024 ** 3).toFixed(1)} GB decoded > 2 GB: the script buffers the whole table`
+      ? `estimated ${(facts.estimatedDecodedBytes / 1024 ** 3).toFixed(1)} GB decoded (≥ its CSV size) > 2 GB: the script buffers the whole table`
       : null,
   command: (ctx: ToolContext) => ({
     cmd: process.execPath,

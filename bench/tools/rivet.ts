@@ -5,8 +5,8 @@ import { dirSize } from './dir-size.js'
 import type { Tool, ToolContext, ToolOutput } from './types.js'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
-/** The CLI entry the harness runs (the built checkout's bin/rivet.js). */
-export const RIVET_BIN = process.env.RIVET_BENCH_BIN ?? join(ROOT, 'bin', 'rivet.js')
+/** The CLI entry the harness runs (the checkout's launcher, bin/rivet). */
+export const RIVET_BIN = process.env.RIVET_BENCH_BIN ?? join(ROOT, 'bin', 'rivet')
 
 interface RivetJson {
   exitCode: number
@@ -37,7 +37,7 @@ function rivetTool(name: string, format: 'parquet' | 'csv'): Tool {
           '',
         ].join('\n'),
       )
-      return { cmd: process.execPath, args: [RIVET_BIN, 'run', '-c', config, '--json', '--quiet'], cwd: ctx.workDir, appTag: ctx.appTag }
+      return { cmd: RIVET_BIN, args: ['run', '-c', config, '--json', '--quiet'], cwd: ctx.workDir, appTag: ctx.appTag }
     },
     collect: (ctx: ToolContext, m: Measurement): ToolOutput => {
       const report = JSON.parse(m.stdout) as RivetJson

@@ -8,8 +8,13 @@ export interface FixtureFacts {
   tableBytes: number
   /** pg_total_relation_size: with indexes. */
   totalRelationBytes: number
-  /** rows × Σ pg_stats.avg_width: the decoded (uncompressed) width of the data. */
+  /**
+   * Decoded size estimate: the larger of rows × Σ pg_stats.avg_width (which counts TOASTed
+   * values compressed, so it underestimates text-heavy tables) and the CSV size once known.
+   */
   estimatedDecodedBytes: number
+  /** The table's size as CSV, from the warm-up read (0 before it). */
+  csvBytes: number
 }
 
 /** Everything one tool invocation needs. */
