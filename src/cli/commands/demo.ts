@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
-import { seedDemo, startDemoServer, writeDemoConfig } from '../../demo/index.js'
-import { runExports } from '../../engine/index.js'
 import { RivetCommand } from '../base-command.js'
 import { formatCount, formatDuration } from '../render/format.js'
 import { renderRunText } from '../render/run-summary.js'
@@ -26,6 +24,8 @@ export class DemoCommand extends RivetCommand {
   dir = Option.String('--dir', 'rivet-demo', { description: 'Folder for the config, the output and the state file (default ./rivet-demo)' })
 
   protected async run(): Promise<number> {
+    const { seedDemo, startDemoServer, writeDemoConfig } = await import('../../demo/index.js')
+    const { runExports } = await import('../../engine/index.js')
     const dir = resolve(this.dir)
     mkdirSync(dir, { recursive: true })
     const t0 = Date.now()

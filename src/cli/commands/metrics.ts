@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../base-command.js'
 import { formatBytes, formatCount, formatDuration, renderTable } from '../render/format.js'
-import { openStateForConfig } from '../state-access.js'
 import { parseLimit } from './state/files.js'
 
 /** `rivet metrics`: per-run throughput and resource figures. */
@@ -22,6 +21,7 @@ export class MetricsCommand extends RivetCommand {
   json = Option.Boolean('--json', false, { description: 'Print JSON' })
 
   protected async run(): Promise<number> {
+    const { openStateForConfig } = await import('../state-access.js')
     const state = openStateForConfig(this.config)
     const runs = state ? state.metrics({ exportName: this.export, limit: parseLimit(this.limit) }) : []
     state?.close()

@@ -1,5 +1,4 @@
 import { Command, Option } from 'clipanion'
-import { runExports } from '../../engine/index.js'
 import { RivetCommand } from '../base-command.js'
 import { renderRunJson, renderRunText } from '../render/run-summary.js'
 import { withInterruptSignal } from '../signals.js'
@@ -28,6 +27,8 @@ export class RunCommand extends RivetCommand {
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
 
   protected async run(): Promise<number> {
+    // loaded on use: `rivet --help` and friends should not pay for the engine's modules
+    const { runExports } = await import('../../engine/index.js')
     const log = this.quiet ? () => undefined : (line: string) => this.err(`${line}\n`)
     const report = await withInterruptSignal((signal) =>
       runExports({

@@ -1,5 +1,4 @@
 import { Command } from 'clipanion'
-import { configJsonSchema } from '../../../config/index.js'
 import { RivetCommand } from '../../base-command.js'
 
 /** `rivet schema config`: the JSON Schema of rivet.yaml. */
@@ -13,6 +12,7 @@ export class SchemaConfigCommand extends RivetCommand {
   })
 
   protected async run(): Promise<number> {
+    const { configJsonSchema } = await import('../../../config/index.js')
     this.out(`${JSON.stringify(configJsonSchema(), null, 2)}\n`)
     return 0
   }

@@ -1,7 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../../base-command.js'
 import { formatBytes, formatCount, renderTable } from '../../render/format.js'
-import { openStateForConfig } from '../../state-access.js'
 
 /** `rivet state files`: the manifest of published files. */
 export class StateFilesCommand extends RivetCommand {
@@ -23,6 +22,7 @@ export class StateFilesCommand extends RivetCommand {
   json = Option.Boolean('--json', false, { description: 'Print JSON' })
 
   protected async run(): Promise<number> {
+    const { openStateForConfig } = await import('../../state-access.js')
     const state = openStateForConfig(this.config)
     const files = state ? state.listFiles({ exportName: this.export, runId: this.runId, limit: parseLimit(this.limit) }) : []
     state?.close()
