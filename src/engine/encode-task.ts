@@ -20,7 +20,7 @@ export async function runEncodeTask(task: EncodeTask): Promise<ArrayBuffer> {
   try {
     const ipc = new Uint8Array(task.ipc)
     if (task.kind === 'parquet') {
-      const encoded = encodeParquetRowGroup(ipc, task.options)
+      const encoded = await encodeParquetRowGroup(ipc, task.options)
       return move(packTransferable({ ok: true, ...encoded })) as ArrayBuffer
     }
     const bytes = await encodeCsvBatch(ipc, task.options)

@@ -22,7 +22,7 @@ async function expectCorpusReadsBack(file: Uint8Array): Promise<void> {
 
 describe('ParquetFileAssembler', () => {
   it('assembles a multi-row-group file whose every value reads back exactly with hyparquet', async () => {
-    const file = assembleFile(typeCorpus(), RANGES, ZSTD)
+    const file = await assembleFile(typeCorpus(), RANGES, ZSTD)
     await expectCorpusReadsBack(file)
     const { metadata } = await readWithHyparquet(file)
     expect(metadata.row_groups.map((rg) => Number(rg.num_rows))).toEqual([2, 1, 3])
@@ -33,7 +33,7 @@ describe('ParquetFileAssembler', () => {
   })
 
   it('places every row group at its absolute offset and drops page index references', async () => {
-    const file = assembleFile(typeCorpus(), RANGES, { ...ZSTD, statistics: 'page' })
+    const file = await assembleFile(typeCorpus(), RANGES, { ...ZSTD, statistics: 'page' })
     const { metadata } = await readWithHyparquet(file)
     let expectedStart = 4n
     for (const rowGroup of metadata.row_groups) {
@@ -51,7 +51,7 @@ describe('ParquetFileAssembler', () => {
   })
 
   it('sets the UUID and JSON logical types (also on list items) and keeps timestamp UTC flags', async () => {
-    const { metadata } = await readWithHyparquet(assembleFile(typeCorpus(), RANGES, ZSTD))
+    const { metadata } = await readWithHyparquet(await assembleFile(typeCorpus(), RANGES, ZSTD))
     const byName = (name: string) => metadata.schema.find((e) => e.name === name)!
     expect(byName('u').logical_type).toEqual({ type: 'UUID' })
     expect(byName('u').type_length).toBe(16)
@@ -68,15 +68,15 @@ describe('ParquetFileAssembler', () => {
     expect(items[3].converted_type).toBe('JSON')
   })
 
-  it('is readable by parquet-wasm with the right row count and values', () => {
-    const table = tableFromIPC(readParquet(assembleFile(typeCorpus(), RANGES, ZSTD)).intoIPCStream())
+  it('is readable by parquet-wasm with the right row count and values', async () => {
+    const table = tableFromIPC(readParquet(await assembleFile(typeCorpus(), RANGES, ZSTD)).intoIPCStream())
     expect(table.numRows).toBe(ROWS)
     expect([...table.getChild('i64')!].map((v) => (v === null ? null : BigInt(v as bigint)))).toEqual(typeCorpus()[5].values)
     expect([...table.getChild('s')!]).toEqual(typeCorpus().find((c) => c.spec.name === 's')!.values)
   })
 
   it.each(['zstd', 'snappy', 'gzip', 'lz4', 'none'] as const)('writes and reads back with %s compression', async (compression) => {
-    const file = assembleFile(typeCorpus(), RANGES, { compression, compressionLevel: null })
+    const file = await assembleFile(typeCorpus(), RANGES, { compression, compressionLevel: null })
     await expectCorpusReadsBack(file)
     const { metadata } = await readWithHyparquet(file)
     const expected = { zstd: 'ZSTD', snappy: 'SNAPPY', gzip: 'GZIP', lz4: 'LZ4_RAW', none: 'UNCOMPRESSED' }[compression]
@@ -89,13 +89,13 @@ describe('ParquetFileAssembler', () => {
     { name: 'writer v2, page statistics, no dictionary', options: { ...ZSTD, writerVersion: 2, statistics: 'page', dictionary: false } },
     { name: 'no statistics, tiny data pages', options: { ...ZSTD, statistics: 'none', dataPageSizeLimit: 64 } },
   ] satisfies { name: string; options: ParquetEncodeOptions }[])('reads back with $name', async ({ options }) => {
-    await expectCorpusReadsBack(assembleFile(typeCorpus(), RANGES, options))
+    await expectCorpusReadsBack(await assembleFile(typeCorpus(), RANGES, options))
   })
 
   it('writes a valid zero-row file with the full schema from an empty batch', async () => {
     for (const ipc of [schemaOnlyIpc(typeCorpus()), batchIpc(typeCorpus().map((c) => ({ spec: c.spec, values: [] })))]) {
       const assembler = new ParquetFileAssembler({ columns: typeCorpus().map((c) => c.spec), createdBy: 'rivet test' })
-      const file = new Uint8Array(Buffer.concat([assembler.start(), assembler.add(encodeParquetRowGroup(ipc, ZSTD)), assembler.finish()]))
+      const file = new Uint8Array(Buffer.concat([assembler.start(), assembler.add(await encodeParquetRowGroup(ipc, ZSTD)), assembler.finish()]))
       expect(assembler.rows).toBe(0)
       expect(assembler.rowGroups).toBe(0)
       const { metadata, rows } = await readWithHyparquet(file)
@@ -110,7 +110,7 @@ describe('ParquetFileAssembler', () => {
     const corpus = typeCorpus()
     const assembler = new ParquetFileAssembler({ columns: corpus.map((c) => c.spec), createdBy: 'rivet test' })
     const start = assembler.start()
-    assembler.setSchemaFrom(encodeParquetRowGroup(batchIpc(corpus), ZSTD))
+    assembler.setSchemaFrom(await encodeParquetRowGroup(batchIpc(corpus), ZSTD))
     expect(assembler.rows).toBe(0)
     expect(assembler.bytesWritten).toBe(4)
     const file = new Uint8Array(Buffer.concat([start, assembler.finish()]))
@@ -123,8 +123,8 @@ describe('ParquetFileAssembler', () => {
   it('accepts an empty batch before data batches and keeps the column orders of the data', async () => {
     const corpus = typeCorpus()
     const assembler = new ParquetFileAssembler({ columns: corpus.map((c) => c.spec), createdBy: 'rivet test' })
-    const parts = [assembler.start(), assembler.add(encodeParquetRowGroup(schemaOnlyIpc(corpus), ZSTD))]
-    parts.push(assembler.add(encodeParquetRowGroup(batchIpc(corpus), ZSTD)), assembler.finish())
+    const parts = [assembler.start(), assembler.add(await encodeParquetRowGroup(schemaOnlyIpc(corpus), ZSTD))]
+    parts.push(assembler.add(await encodeParquetRowGroup(batchIpc(corpus), ZSTD)), assembler.finish())
     const file = new Uint8Array(Buffer.concat(parts))
     await expectCorpusReadsBack(file)
     // hyparquet does not surface column_orders: decode the footer directly
@@ -150,11 +150,11 @@ describe('ParquetFileAssembler', () => {
     expect(metadata.row_groups.map((rg) => [Number(rg.num_rows), rg.ordinal])).toEqual([[2, 0], [1, 1], [2, 2], [1, 3]])
   })
 
-  it('counts rows, row groups and bytes', () => {
+  it('counts rows, row groups and bytes', async () => {
     const corpus = typeCorpus()
     const assembler = new ParquetFileAssembler({ columns: corpus.map((c) => c.spec), createdBy: 'x' })
     expect(assembler.start()).toEqual(Uint8Array.of(0x50, 0x41, 0x52, 0x31))
-    const encoded = encodeParquetRowGroup(batchIpc(corpus), ZSTD)
+    const encoded = await encodeParquetRowGroup(batchIpc(corpus), ZSTD)
     expect(encoded.rows).toBe(ROWS)
     expect(encoded.rowGroupCount).toBe(1)
     expect(encoded.uncompressedBytes).toBeGreaterThan(0)
@@ -167,22 +167,23 @@ describe('ParquetFileAssembler', () => {
     expect(Buffer.from(footer.subarray(-4)).toString()).toBe('PAR1')
   })
 
-  it('rejects out-of-order calls, a missing schema and a batch with another schema', () => {
+  it('rejects out-of-order calls, a missing schema and a batch with another schema', async () => {
     const columns = [spec('a', { kind: 'int', bits: 32, signed: true })]
     const assembler = new ParquetFileAssembler({ columns, createdBy: 'x' })
-    expect(() => assembler.add(encodeParquetRowGroup(batchIpc([{ spec: columns[0], values: [1] }]), ZSTD))).toThrow(/called on a new file/)
+    const one = await encodeParquetRowGroup(batchIpc([{ spec: columns[0], values: [1] }]), ZSTD)
+    expect(() => assembler.add(one)).toThrow(/called on a new file/)
     assembler.start()
     expect(() => assembler.finish()).toThrow(expect.objectContaining({ code: 'RIVET_INTERNAL' }))
     const fresh = new ParquetFileAssembler({ columns, createdBy: 'x' })
     fresh.start()
-    fresh.add(encodeParquetRowGroup(batchIpc([{ spec: columns[0], values: [1] }]), ZSTD))
-    const other = encodeParquetRowGroup(batchIpc([{ spec: spec('b', { kind: 'utf8' }), values: ['x'] }]), ZSTD)
+    fresh.add(await encodeParquetRowGroup(batchIpc([{ spec: columns[0], values: [1] }]), ZSTD))
+    const other = await encodeParquetRowGroup(batchIpc([{ spec: spec('b', { kind: 'utf8' }), values: ['x'] }]), ZSTD)
     expect(() => fresh.add(other)).toThrow(/different Parquet schema/)
   })
 
   it('builds fresh writer properties for every batch, so every batch is compressed', async () => {
     const big = [{ spec: spec('s', { kind: 'utf8' }, false), values: Array.from({ length: 4000 }, (_, i) => `row ${i % 7} `.repeat(8)) }]
-    const encoded = [0, 1, 2].map(() => encodeParquetRowGroup(batchIpc(big), { compression: 'zstd', compressionLevel: null, dictionary: false }))
+    const encoded = await Promise.all([0, 1, 2].map(() => encodeParquetRowGroup(batchIpc(big), { compression: 'zstd', compressionLevel: null, dictionary: false })))
     for (const e of encoded) expect(e.body.length).toBeLessThan(e.uncompressedBytes / 4)
   })
 })

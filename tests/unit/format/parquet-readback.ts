@@ -7,11 +7,11 @@ import { batchIpc, type FixtureColumn } from './arrow-fixtures.js'
 import { sliceCorpus } from './type-corpus.js'
 
 /** Assembles one Parquet file from the row ranges of `columns`. */
-export function assembleFile(columns: readonly FixtureColumn[], ranges: readonly [number, number][], options: ParquetEncodeOptions): Uint8Array {
+export async function assembleFile(columns: readonly FixtureColumn[], ranges: readonly [number, number][], options: ParquetEncodeOptions): Promise<Uint8Array> {
   const assembler = new ParquetFileAssembler({ columns: columns.map((c) => c.spec), createdBy: 'rivet test' })
   const parts = [assembler.start()]
   for (const [start, end] of ranges) {
-    parts.push(assembler.add(encodeParquetRowGroup(batchIpc(sliceCorpus(columns, start, end)), options)))
+    parts.push(assembler.add(await encodeParquetRowGroup(batchIpc(sliceCorpus(columns, start, end)), options)))
   }
   parts.push(assembler.finish())
   const file = Buffer.concat(parts)
