@@ -35,7 +35,8 @@ export class EnginePools {
   readonly encode: Piscina
 
   constructor(sizes: PoolSizes) {
-    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: 0, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
+    // started with the pool, so worker start-up overlaps the catalog work instead of following it
+    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: sizes.extractThreads, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
     this.encode = new Piscina({ filename: resolveWorkerFile('encode'), minThreads: sizes.encodeThreads, maxThreads: sizes.encodeThreads, idleTimeout: 1000 })
   }
 

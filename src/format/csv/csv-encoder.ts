@@ -11,7 +11,7 @@ export interface CsvEncodeOptions {
   /** Write the header row (the coordinator asks for it on the first batch of each file). */
   readonly header: boolean
   readonly compression: CsvCompression
-  /** zstd -7..22 (default 3) or gzip 0..9 (default 6); lz4 has no levels. */
+  /** zstd -7..22 (default 1) or gzip 0..9 (default 6); lz4 has no levels. */
   readonly compressionLevel: number | null
   /** One ASCII character; default ','. */
   readonly delimiter?: string

@@ -1,7 +1,4 @@
-import {
-  Compression, EnabledStatistics, Table as WasmTable, WriterPropertiesBuilder, WriterVersion, writeParquet,
-  type WriterProperties,
-} from 'parquet-wasm'
+import type { WriterProperties } from 'parquet-wasm'
 import { RivetError, isRivetError } from '../../errors/index.js'
 import { compressParquetPagesZstd } from './parquet-page-compressor.js'
 import { FILE_META, ROW_GROUP, dropPageIndexes, readFooter, rowGroupDataEnd, shiftRowGroup } from './parquet-metadata.js'
@@ -47,15 +44,30 @@ export interface EncodedRowGroup {
   readonly uncompressedBytes: number
 }
 
-const COMPRESSION: Readonly<Record<ParquetCompression, Compression>> = {
-  zstd: Compression.ZSTD,
-  snappy: Compression.SNAPPY,
-  gzip: Compression.GZIP,
-  lz4: Compression.LZ4_RAW,
-  none: Compression.UNCOMPRESSED,
+type ParquetWasm = typeof import('parquet-wasm')
+
+let parquetWasm: ParquetWasm | null = null
+
+/**
+ * parquet-wasm compiles a multi-MiB WebAssembly module when imported: load it on first use, so
+ * only encoder threads pay for it (the coordinator imports this folder for the assembler).
+ */
+async function loadParquetWasm(): Promise<ParquetWasm> {
+  parquetWasm ??= await import('parquet-wasm')
+  return parquetWasm
 }
 
-const STATISTICS = { none: EnabledStatistics.None, chunk: EnabledStatistics.Chunk, page: EnabledStatistics.Page } as const
+const COMPRESSIONS: readonly ParquetCompression[] = ['zstd', 'snappy', 'gzip', 'lz4', 'none']
+
+function compressionOf(w: ParquetWasm, c: ParquetCompression): number {
+  const { Compression } = w
+  return { zstd: Compression.ZSTD, snappy: Compression.SNAPPY, gzip: Compression.GZIP, lz4: Compression.LZ4_RAW, none: Compression.UNCOMPRESSED }[c]
+}
+
+function statisticsOf(w: ParquetWasm, level: 'none' | 'chunk' | 'page'): number {
+  const { EnabledStatistics } = w
+  return { none: EnabledStatistics.None, chunk: EnabledStatistics.Chunk, page: EnabledStatistics.Page }[level]
+}
 
 // one row group per batch: the row limit only has to exceed any batch (usize is 32-bit in wasm)
 const MAX_ROW_GROUP_ROWS = 0x7fffffff
@@ -64,28 +76,29 @@ const MAX_ROW_GROUP_ROWS = 0x7fffffff
  * Builds fresh writer properties. A WriterProperties object is consumed by one write:
  * reusing it silently writes uncompressed, so every call builds its own.
  */
-function writerProperties(options: ParquetEncodeOptions): WriterProperties {
+function writerProperties(w: ParquetWasm, options: ParquetEncodeOptions): WriterProperties {
   // zstd pages are compressed afterwards by native zstd (compressParquetPagesZstd)
-  const codec = options.compression === 'zstd' ? Compression.UNCOMPRESSED : COMPRESSION[options.compression]
-  let builder = new WriterPropertiesBuilder()
+  const codec = compressionOf(w, options.compression === 'zstd' ? 'none' : options.compression)
+  let builder = new w.WriterPropertiesBuilder()
     .setCompression(codec)
-    .setStatisticsEnabled(STATISTICS[options.statistics ?? 'chunk'])
+    .setStatisticsEnabled(statisticsOf(w, options.statistics ?? 'chunk'))
     .setDictionaryEnabled(options.dictionary ?? true)
-    .setWriterVersion(options.writerVersion === 2 ? WriterVersion.V2 : WriterVersion.V1)
+    .setWriterVersion(options.writerVersion === 2 ? w.WriterVersion.V2 : w.WriterVersion.V1)
     .setMaxRowGroupSize(MAX_ROW_GROUP_ROWS)
   if (options.dataPageSizeLimit !== undefined) builder = builder.setDataPageSizeLimit(options.dataPageSizeLimit)
   return builder.build()
 }
 
 /** Writes a complete small Parquet file of the IPC stream with parquet-wasm. */
-function writeSmallFile(ipc: Uint8Array, options: ParquetEncodeOptions): Uint8Array {
-  if (!(options.compression in COMPRESSION)) {
+async function writeSmallFile(ipc: Uint8Array, options: ParquetEncodeOptions): Promise<Uint8Array> {
+  if (!COMPRESSIONS.includes(options.compression)) {
     throw new RivetError('RIVET_CONFIG_ENUM', `unknown Parquet compression '${String(options.compression)}'`, {
-      hint: `use one of ${Object.keys(COMPRESSION).join(', ')}`,
+      hint: `use one of ${COMPRESSIONS.join(', ')}`,
     })
   }
+  const w = await loadParquetWasm()
   try {
-    return writeParquet(WasmTable.fromIPCStream(ipc), writerProperties(options))
+    return w.writeParquet(w.Table.fromIPCStream(ipc), writerProperties(w, options))
   } catch (err) {
     if (isRivetError(err)) throw err
     throw new RivetError('RIVET_INTERNAL', `Parquet encoding of a batch failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
@@ -111,9 +124,9 @@ function zstdLevel(level: number | null): number {
  * compressed by the native binding on libuv's threadpool, hence the promise.
  */
 export async function encodeParquetRowGroup(ipc: Uint8Array, options: ParquetEncodeOptions): Promise<EncodedRowGroup> {
-  if (options.compression !== 'zstd') return splitParquetFile(writeSmallFile(ipc, options))
+  if (options.compression !== 'zstd') return splitParquetFile(await writeSmallFile(ipc, options))
   const level = zstdLevel(options.compressionLevel)
-  return splitParquetFile(await compressParquetPagesZstd(writeSmallFile(ipc, options), level))
+  return splitParquetFile(await compressParquetPagesZstd(await writeSmallFile(ipc, options), level))
 }
 
 /**
