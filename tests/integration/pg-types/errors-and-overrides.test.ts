@@ -6,16 +6,8 @@ import { mapPgColumns } from '../../../src/source/pg/types/index.js'
 import { PG_URL, pgAvailable } from '../../helpers/db.js'
 import { dataOf, decimalAt, exportTable, getValue } from './copy-helpers.js'
 import { connect } from './pg-client.js'
+import { rejection } from '../../helpers/errors.js'
 
-async function rejection(p: Promise<unknown>): Promise<RivetError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof RivetError) return err
-    throw err
-  }
-  throw new Error('expected a RivetError')
-}
 
 const hasPg = await pgAvailable()
 

@@ -1,10 +1,10 @@
 import { tableFromIPC, type RecordBatch, type Vector } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
 import { BatchBuilder } from '../../../src/arrow/index.js'
-import { RivetError } from '../../../src/errors/index.js'
 import { CopyBinaryStream, PgRowDecoder } from '../../../src/source/pg/decode/index.js'
 import type { ColumnSpec } from '../../../src/types/index.js'
 import { COPY_HEADER, array, be16, be32, be64, concat, copyStream, numeric, text, tuple } from './wire-bytes.js'
+import { caught } from '../../helpers/errors.js'
 
 const columns: ColumnSpec[] = [
   { name: 'id', type: { kind: 'int', bits: 64, signed: true }, nullable: false, sourceType: 'bigint', decoder: 'int8', fidelity: 'exact' },
@@ -41,15 +41,6 @@ const expected = {
   tags: [[1, null, -3], null, []],
 }
 
-function caught(fn: () => unknown): RivetError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RivetError) return err
-    throw err
-  }
-  throw new Error('expected an error')
-}
 
 describe('CopyBinaryStream', () => {
   it('decodes a stream delivered in one chunk', () => {

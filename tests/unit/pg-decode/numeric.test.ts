@@ -1,10 +1,10 @@
 import { Decimal } from 'apache-arrow'
 import { describe, expect, it } from 'vitest'
 import { DecimalBuilder } from '../../../src/arrow/index.js'
-import { RivetError } from '../../../src/errors/index.js'
 import { appendPgNumeric, pgNumericToString } from '../../../src/source/pg/decode/index.js'
 import { decimalAt } from '../arrow/helpers.js'
 import { be16, concat, numeric } from './wire-bytes.js'
+import { caught } from '../../helpers/errors.js'
 
 /** Decode `values` into decimal(p,s) and return the unscaled integers. */
 function decode(values: readonly string[], precision: number, scale: number): bigint[] {
@@ -25,15 +25,6 @@ function unscaled(v: string, scale: number): bigint {
   return neg ? -u : u
 }
 
-function caught(fn: () => unknown): RivetError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RivetError) return err
-    throw err
-  }
-  throw new Error('expected an error')
-}
 
 describe('appendPgNumeric', () => {
   it.each<[string[], number, number]>([

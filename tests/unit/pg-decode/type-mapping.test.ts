@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RivetError } from '../../../src/errors/index.js'
 import { mapPgColumns, pgSelectExpression, type PgRawColumn } from '../../../src/source/pg/types/index.js'
+import { caught } from '../../helpers/errors.js'
 
 /** numeric typmod for (p,s) as PostgreSQL encodes it. */
 const nt = (p: number, s: number) => ((p << 16) | (s & 0x7ff)) + 4
@@ -20,15 +20,6 @@ const col = (name: string, typeOid: number, typname: string, extra: Partial<PgRa
 const arr = (name: string, elemOid: number, elemName: string, extra: Partial<PgRawColumn> = {}) =>
   col(name, 1000 + elemOid, `_${elemName}`, { typcategory: 'A', elemTypeOid: elemOid, elemTypname: elemName, elemTyptype: 'b', formattedType: `${elemName}[]`, ...extra })
 
-function caught(fn: () => unknown): RivetError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RivetError) return err
-    throw err
-  }
-  throw new Error('expected an error')
-}
 
 describe('mapPgColumns', () => {
   it('maps every supported scalar', () => {
