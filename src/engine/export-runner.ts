@@ -17,6 +17,7 @@ import type { ExtractStats } from './messages.js'
 import { OutputWriter } from './output-writer.js'
 import type { EncodedUnit } from './output-writer.js'
 import type { EnginePools } from './pools.js'
+import { ownedBytes } from './transfer.js'
 
 /** What one export produced. */
 export interface ExportResult {
@@ -134,16 +135,16 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
 
 function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): EncodeSpec {
   if (exp.format === 'parquet') return { kind: 'parquet', options: { compression: exp.compression, compressionLevel: exp.compressionLevel } }
-  if (exp.compression === 'snappy') throw new RivetError('RIVET_CONFIG_INVALID', `exports ${exp.name}: snappy is not available for csv`)
+  // the config rejects csv + snappy; this narrows the type and guards the invariant
+  if (exp.compression === 'snappy') throw new RivetError('RIVET_INTERNAL', `export ${exp.name}: snappy reached the CSV encoder`)
   return { kind: 'csv', options: { header: false, compression: exp.compression, compressionLevel: exp.compressionLevel, columns } }
 }
 
 /** Encode a zero-row batch: the schema of an empty Parquet file, or a CSV header unit. */
 async function encodeEmpty(pools: EnginePools, columns: readonly ColumnSpec[], spec: EncodeSpec): Promise<EncodedUnit> {
   const builder = new BatchBuilder(columns)
-  const ipc = builder.toIPC(builder.finishBatch())
-  const owned = ipc.byteOffset === 0 && ipc.byteLength === ipc.buffer.byteLength ? ipc : ipc.slice()
-  return encodeBatch(pools, spec, owned.buffer as ArrayBuffer, 0)
+  const ipc = ownedBytes(builder.toIPC(builder.finishBatch()))
+  return encodeBatch(pools, spec, ipc.buffer as ArrayBuffer, 0)
 }
 
 /** Record the files as pending, rename them into place, then let the caller complete the run. */

@@ -22,20 +22,8 @@ export interface PgExportFacts {
 /** Resolve an export's relation or query and map its columns (type errors are raised here, before any file). */
 export async function describePgExport(client: pg.Client, exp: ResolvedExport): Promise<PgExportFacts> {
   if (exp.table !== null) {
-    const table = await describePgTable(client, exp.table)
-    const columns = mapPgColumns(table.columns, exp.columns)
-    return {
-      columns,
-      relation: {
-        oid: table.oid,
-        schema: table.schema,
-        name: table.name,
-        relkind: table.relkind,
-        pages: table.pages,
-        estimatedRows: table.estimatedRows,
-        primaryKey: table.primaryKey,
-      },
-    }
+    const { columns: raw, ...relation } = await describePgTable(client, exp.table)
+    return { columns: mapPgColumns(raw, exp.columns), relation }
   }
   const raw = await describePgQuery(client, exp.query ?? '')
   return { columns: mapPgColumns(raw, exp.columns), relation: null }
