@@ -56,6 +56,10 @@ export async function runPipeline(
     }
   }
   const onAbort = () => fail(new RivetError('RIVET_CANCELLED', 'the run was interrupted'))
+  // columns whose Parquet dictionary overflowed in an earlier batch are written PLAIN from then on
+  const plainColumns = new Set<string>()
+  const specOf = (): EncodeSpec =>
+    encode.kind === 'parquet' && plainColumns.size > 0 ? { kind: 'parquet', options: { ...encode.options, plainColumns: [...plainColumns] } } : encode
   signal?.addEventListener('abort', onAbort, { once: true })
 
   port1.on('message', (msg: WorkerToCoordinator) => {
@@ -67,8 +71,10 @@ export async function runPipeline(
     if (msg.type !== 'batch') return
     progress.batches++
     progress.rawBytes += msg.rawBytes
-    const encoded = encodeBatch(pools, encode, msg.ipc, msg.rows)
-    encoded.catch(() => undefined) // observed through the chain below
+    const encoded = encodeBatch(pools, specOf(), msg.ipc, msg.rows)
+    encoded.then((unit) => {
+      if (unit.kind === 'parquet') for (const path of unit.rowGroup.dictionaryFallbacks) plainColumns.add(path)
+    }, () => undefined) // failures are observed through the chain below
     writeChain = writeChain.then(async () => {
       if (failure !== null) return
       try {

@@ -8,16 +8,20 @@ const LARGE = 256
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0))
 
 /**
- * Caches a DataView over the whole ArrayBuffer behind the last source: the wire client hands
- * every message as a new view into the same receive buffer, so keying on the view itself would
- * build a DataView per value.
+ * Caches a DataView over the whole ArrayBuffer behind the last source. The wire client hands
+ * consecutive values as ranges of the same receive buffer, so the array itself is the cheap key
+ * (reading `.buffer` costs a runtime call); a different array over the same ArrayBuffer reuses
+ * the view too.
  */
 export class SourceView {
+  private array: Uint8Array | null = null
   private buffer: ArrayBufferLike | null = null
   private view: DataView = EMPTY_VIEW
 
   /** A DataView over all of `buf.buffer` (index it with `buf.byteOffset + offset`). */
   of(buf: Uint8Array): DataView {
+    if (buf === this.array) return this.view
+    this.array = buf
     if (buf.buffer !== this.buffer) {
       this.buffer = buf.buffer
       this.view = new DataView(buf.buffer)
@@ -36,7 +40,15 @@ export function copyBytes(dst: Uint8Array, dstView: DataView, at: number, src: U
   } else if (length <= LARGE) {
     const base = src.byteOffset + from
     let k = 0
-    for (; k + 4 <= length; k += 4) dstView.setInt32(at + k, srcView.getInt32(base + k))
+    // little-endian (no byte swaps), two words per step
+    for (; k + 8 <= length; k += 8) {
+      dstView.setInt32(at + k, srcView.getInt32(base + k, true), true)
+      dstView.setInt32(at + k + 4, srcView.getInt32(base + k + 4, true), true)
+    }
+    if (k + 4 <= length) {
+      dstView.setInt32(at + k, srcView.getInt32(base + k, true), true)
+      k += 4
+    }
     for (; k < length; k++) dst[at + k] = src[from + k]
   } else {
     dst.set(src.subarray(from, from + length), at)

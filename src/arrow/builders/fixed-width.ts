@@ -78,6 +78,14 @@ export class FixedWidthBuilder<T extends DataType = DataType> extends BaseBuilde
   /** Append one value stored big-endian in `buf` at `offset` (`width` bytes), e.g. straight from the wire. */
   appendBigEndian(buf: Uint8Array, offset: number): void {
     const w = this.width
+    if (w === 8) {
+      // two 32-bit halves: int64, float64 and time64 are the common 8-byte wire values
+      const i = this.next() << 1
+      const o = offset
+      this.i32[i] = (buf[o + 4] << 24) | (buf[o + 5] << 16) | (buf[o + 6] << 8) | buf[o + 7]
+      this.i32[i + 1] = (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3]
+      return
+    }
     const at = this.next() * w
     const bytes = this.bytes
     for (let k = 0; k < w; k++) bytes[at + k] = buf[offset + w - 1 - k]

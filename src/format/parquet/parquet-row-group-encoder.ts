@@ -1,9 +1,9 @@
 import type { WriterProperties } from 'parquet-wasm'
 import { RivetError, isRivetError } from '../../errors/index.js'
 import { compressParquetPagesZstd } from './parquet-page-compressor.js'
-import { FILE_META, ROW_GROUP, dropPageIndexes, readFooter, rowGroupDataEnd, shiftRowGroup } from './parquet-metadata.js'
+import { COLUMN_CHUNK, COLUMN_META, FILE_META, ROW_GROUP, dropPageIndexes, readFooter, rowGroupColumns, rowGroupDataEnd, shiftRowGroup } from './parquet-metadata.js'
 import { encodeThriftStruct, encodeThriftValue } from './thrift-compact.js'
-import { getI64, getInt, getList, setField, structElements, tI64, tList } from './thrift-value.js'
+import { getI64, getInt, getList, getStruct, setField, structElements, tI64, tList, type ThriftStruct } from './thrift-value.js'
 
 /** Parquet codecs Rivet writes (lz4 is written as LZ4_RAW, the non-deprecated LZ4 codec). */
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'none'
@@ -20,6 +20,11 @@ export interface ParquetEncodeOptions {
   readonly statistics?: 'none' | 'chunk' | 'page'
   /** Dictionary encoding (default true; falls back to plain per column past the dictionary page limit). */
   readonly dictionary?: boolean
+  /**
+   * Column paths (`a` or `a.list.item`) written without a dictionary although `dictionary` is on:
+   * the columns whose dictionary overflowed in an earlier batch of the same export.
+   */
+  readonly plainColumns?: readonly string[]
   /** Target data page size in bytes (parquet-rs default 1 MiB). */
   readonly dataPageSizeLimit?: number
   /** Parquet data page version (default 1, the most widely readable). */
@@ -42,6 +47,11 @@ export interface EncodedRowGroup {
   readonly rows: number
   /** Uncompressed size of the column data (sum of RowGroup.total_byte_size). */
   readonly uncompressedBytes: number
+  /**
+   * Paths of the columns that wrote PLAIN data pages (a dictionary, if allowed, outgrew its page
+   * limit): high-cardinality columns where building a dictionary costs time and bytes.
+   */
+  readonly dictionaryFallbacks: string[]
 }
 
 type ParquetWasm = typeof import('parquet-wasm')
@@ -86,6 +96,9 @@ function writerProperties(w: ParquetWasm, options: ParquetEncodeOptions): Writer
     .setWriterVersion(options.writerVersion === 2 ? w.WriterVersion.V2 : w.WriterVersion.V1)
     .setMaxRowGroupSize(MAX_ROW_GROUP_ROWS)
   if (options.dataPageSizeLimit !== undefined) builder = builder.setDataPageSizeLimit(options.dataPageSizeLimit)
+  if (options.dictionary !== false) {
+    for (const path of options.plainColumns ?? []) builder = builder.setColumnDictionaryEnabled(path, false)
+  }
   return builder.build()
 }
 
@@ -138,7 +151,9 @@ export function splitParquetFile(file: Uint8Array): EncodedRowGroup {
   const rowGroups = structElements(getList(footer, FILE_META.rowGroups) ?? tList('struct', []))
   let dataEnd = 4n
   let uncompressedBytes = 0
+  const dictionaryFallbacks = new Set<string>()
   for (const rowGroup of rowGroups) {
+    for (const path of dictionaryFallbacksOf(rowGroup)) dictionaryFallbacks.add(path)
     const end = rowGroupDataEnd(rowGroup)
     if (end > dataEnd) dataEnd = end
     uncompressedBytes += getInt(rowGroup, ROW_GROUP.totalByteSize) ?? 0
@@ -156,5 +171,36 @@ export function splitParquetFile(file: Uint8Array): EncodedRowGroup {
     metadata: encodeThriftStruct(footer),
     rows,
     uncompressedBytes,
+    dictionaryFallbacks: [...dictionaryFallbacks],
   }
+}
+
+/** PageEncodingStats fields, PageType and Encoding values (parquet.thrift). */
+const ENCODING_STATS = { pageType: 1, encoding: 2 } as const
+const DICTIONARY_PAGE = 2
+const PLAIN = 0
+
+/**
+ * Columns of a row group that wrote PLAIN data pages although a dictionary was allowed: parquet-rs
+ * switches a column to PLAIN once its dictionary passes the page limit — mid-chunk (a dictionary
+ * page and then PLAIN pages) or before the first page (PLAIN pages only). Either way the column is
+ * too varied for a dictionary. Read from ColumnMetaData.encoding_stats; a writer that omits them
+ * reports nothing.
+ */
+function dictionaryFallbacksOf(rowGroup: ThriftStruct): string[] {
+  const paths: string[] = []
+  for (const chunk of rowGroupColumns(rowGroup)) {
+    const meta = getStruct(chunk, COLUMN_CHUNK.metaData)
+    const stats = meta === undefined ? undefined : getList(meta, COLUMN_META.encodingStats)
+    if (meta === undefined || stats === undefined) continue
+    const plainData = structElements(stats).some((s) => getInt(s, ENCODING_STATS.pageType) !== DICTIONARY_PAGE && getInt(s, ENCODING_STATS.encoding) === PLAIN)
+    if (plainData) paths.push(columnPath(meta))
+  }
+  return paths
+}
+
+function columnPath(meta: ThriftStruct): string {
+  const path = getList(meta, COLUMN_META.pathInSchema)
+  if (path === undefined) return ''
+  return path.elements.map((e) => (e.type === 'binary' ? new TextDecoder().decode(e.value) : '')).join('.')
 }

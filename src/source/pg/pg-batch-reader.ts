@@ -64,6 +64,8 @@ class BatchPump {
   statements = 0
   sourceBytes = 0
   private paused = false
+  /** Wire bytes received since the batch size was last summed. */
+  private unchecked = 0
 
   constructor(
     private readonly plan: PgExtractPlan,
@@ -74,10 +76,19 @@ class BatchPump {
     this.decoder = new PgRowDecoder(plan.columns, this.builder)
   }
 
-  /** Ship the current batch if it is full; pause the socket when the writer is behind. */
-  maybeFlush(): void {
+  /**
+   * Ship the current batch if it is full; pause the socket when the writer is behind. Summing the
+   * builders' sizes costs more than decoding a small row, so it is done once the wire bytes since
+   * the last sum reach 1/64 of the target (decoded bytes track wire bytes closely): a batch
+   * overshoots its target by about that much at most.
+   */
+  maybeFlush(wireBytes: number): void {
     const { targetBytes, maxRows } = this.plan.batch
-    if (this.builder.byteLength >= targetBytes || (maxRows !== null && this.builder.rows >= maxRows)) this.flush()
+    this.unchecked += wireBytes
+    if (maxRows !== null && this.builder.rows >= maxRows) return this.flush()
+    if (this.unchecked < targetBytes / 64) return
+    this.unchecked = 0
+    if (this.builder.byteLength >= targetBytes) this.flush()
   }
 
   /** Wait between statements until the writer has room (no statement starts while paused). */
@@ -95,6 +106,7 @@ class BatchPump {
 
   flush(): void {
     const rows = this.builder.rows
+    this.unchecked = 0
     if (rows === 0) return
     const rawBytes = this.builder.byteLength
     const ipc = this.builder.toIPC(this.builder.finishBatch())
@@ -138,10 +150,10 @@ async function readByCtid(
     let bytes = 0
     const rowsBefore = pump.totalRows + pump.builder.rows
     const t0 = performance.now()
-    await conn.copyOut(sql, (data) => {
-      bytes += data.byteLength
-      stream.push(data)
-      pump.maybeFlush()
+    await conn.copyOut(sql, (buf, offset, length) => {
+      bytes += length
+      stream.push(buf, offset, offset + length)
+      pump.maybeFlush(length)
     })
     stream.end()
     pump.statementDone(sizer, performance.now() - t0, pump.totalRows + pump.builder.rows - rowsBefore, bytes, size)
@@ -169,7 +181,7 @@ async function readByCursor(
     const result = await conn.queryBinary(`FETCH FORWARD ${size} FROM rivet_cursor`, (buf, offset, length) => {
       bytes += length
       pump.decoder.decodeRow(buf, offset)
-      pump.maybeFlush()
+      pump.maybeFlush(length)
     })
     pump.statementDone(sizer, performance.now() - t0, result.rows, bytes, size)
     if (result.rows < size) break

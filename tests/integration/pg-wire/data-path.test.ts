@@ -30,8 +30,8 @@ describe.skipIf(!hasPg)('PgWireConnection data path', () => {
 
   it('copyOut streams a binary COPY: PGCOPY signature, every tuple, the row count', async () => {
     const chunks: Buffer[] = []
-    const r = await conn.copyOut('COPY (select id, v, n from wire_t1 order by id) TO STDOUT (FORMAT binary)', (d) => {
-      chunks.push(Buffer.from(d)) // the view is only valid during the call
+    const r = await conn.copyOut('COPY (select id, v, n from wire_t1 order by id) TO STDOUT (FORMAT binary)', (buf, offset, length) => {
+      chunks.push(Buffer.from(buf.subarray(offset, offset + length))) // the range is only valid during the call
     })
     const data = Buffer.concat(chunks)
     expect(data.subarray(0, 11).equals(PGCOPY_SIGNATURE)).toBe(true)
@@ -93,8 +93,8 @@ describe.skipIf(!hasPg)('PgWireConnection data path', () => {
     })
     expect(checked).toBe(true)
     let total = 0
-    const r = await conn.copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`, (d) => {
-      total += d.length
+    const r = await conn.copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`, (_buf, _offset, length) => {
+      total += length
     })
     expect(r.rows).toBe(1)
     expect(total).toBe(19 + 2 + 4 + size + 2) // header, tuple, trailer

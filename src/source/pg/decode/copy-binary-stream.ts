@@ -32,10 +32,9 @@ export class CopyBinaryStream {
     private readonly options: CopyBinaryStreamOptions = {},
   ) {}
 
-  /** Feed the next CopyData payload. */
-  push(chunk: Uint8Array): void {
-    let pos = this.carryLength > 0 ? this.completeCarry(chunk) : 0
-    const end = chunk.length
+  /** Feed the next CopyData payload: `chunk[start, end)` (the whole array by default). */
+  push(chunk: Uint8Array, start = 0, end = chunk.length): void {
+    let pos = this.carryLength > 0 ? this.completeCarry(chunk, start, end) : start
     while (pos < end) {
       if (this.state === 'done') throw protocol('data after the end-of-data trailer')
       const size = this.measure(chunk, pos, end)
@@ -113,9 +112,9 @@ export class CopyBinaryStream {
     this.state = 'tuples'
   }
 
-  /** Move bytes from `chunk` into the carry until its unit is complete, process it; returns the position reached in `chunk`. */
-  private completeCarry(chunk: Uint8Array): number {
-    let pos = 0
+  /** Move bytes from `chunk[start, end)` into the carry until its unit is complete, process it; returns the position reached in `chunk`. */
+  private completeCarry(chunk: Uint8Array, start: number, end: number): number {
+    let pos = start
     for (;;) {
       const size = this.measure(this.carry, 0, this.carryLength)
       if (size > 0) {
@@ -123,7 +122,7 @@ export class CopyBinaryStream {
         this.carryLength = 0
         return pos
       }
-      const take = Math.min(-size - this.carryLength, chunk.length - pos)
+      const take = Math.min(-size - this.carryLength, end - pos)
       if (take <= 0) return pos
       this.appendCarry(chunk, pos, pos + take)
       pos += take

@@ -101,11 +101,14 @@ export class SimpleQueryOp extends Operation<{ fields: PgFieldInfo[]; rows: (str
   }
 }
 
-/** COPY ... TO STDOUT: every CopyData payload goes to the callback as a view. */
+/**
+ * COPY ... TO STDOUT: every CopyData payload goes to the callback in place, as a range of the
+ * receive buffer (no view is allocated per message: the server sends one message per row).
+ */
 export class CopyOutOp extends Operation<{ command: string; rows: number }> {
   private command = ''
 
-  constructor(ctx: OperationContext, private readonly onData: (data: Uint8Array) => void) {
+  constructor(ctx: OperationContext, private readonly onData: (buf: Uint8Array, offset: number, length: number) => void) {
     super(ctx, 'copyOut')
   }
 
@@ -113,7 +116,7 @@ export class CopyOutOp extends Operation<{ command: string; rows: number }> {
     if (type === Msg.CopyData) {
       if (this.error !== undefined) return // a failed callback: drain the rest of the copy
       try {
-        this.onData(new Uint8Array(buf.buffer, buf.byteOffset + offset, length))
+        this.onData(buf, offset, length)
       } catch (err) {
         this.error = err
       }

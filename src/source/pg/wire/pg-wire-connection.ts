@@ -83,8 +83,11 @@ export class PgWireConnection {
     return this.run(new SimpleQueryOp(this.ctx, 'query'), queryMessage(sql))
   }
 
-  /** Run `COPY ... TO STDOUT` and hand every CopyData payload to onData (the view is valid only during the call). */
-  copyOut(sql: string, onData: (data: Uint8Array) => void): Promise<{ command: string; rows: number }> {
+  /**
+   * Run `COPY ... TO STDOUT` and hand every CopyData payload to onData as `buf[offset, offset + length)`
+   * (valid only during the call).
+   */
+  copyOut(sql: string, onData: (buf: Uint8Array, offset: number, length: number) => void): Promise<{ command: string; rows: number }> {
     return this.run(new CopyOutOp(this.ctx, onData), queryMessage(sql))
   }
 
