@@ -5,7 +5,12 @@ export default defineConfig({
   resolve: {
     // clipanion's "module" build has a directory import Node's ESM loader rejects; use its CommonJS
     // entry, which is what Node itself loads for the CLI
-    alias: { clipanion: fileURLToPath(new URL('./node_modules/clipanion/lib/advanced/index.js', import.meta.url)) },
+    alias: {
+      clipanion: fileURLToPath(new URL('./node_modules/clipanion/lib/advanced/index.js', import.meta.url)),
+      // Rivet loads apache-arrow's single-file build (src/arrow/lib.ts); tests that hand Arrow
+      // objects to it must use the same copy, or the classes differ
+      'apache-arrow': fileURLToPath(new URL('./node_modules/apache-arrow/Arrow.esnext.min.js', import.meta.url)),
+    },
   },
   test: {
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],

@@ -1,4 +1,4 @@
-import { RecordBatch, Struct, makeData, type Schema } from 'apache-arrow'
+import { RecordBatch, Struct, makeData, type Schema } from './lib.js'
 import { RivetError } from '../errors/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { createColumnBuilder, type AnyColumnBuilder } from './builders/index.js'

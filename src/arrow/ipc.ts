@@ -1,4 +1,4 @@
-import { Table, tableToIPC, type RecordBatch } from 'apache-arrow'
+import { Table, tableToIPC, type RecordBatch } from './lib.js'
 
 /**
  * One record batch as a standalone Arrow IPC *stream* (schema message, the batch, end marker).

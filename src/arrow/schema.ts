@@ -21,7 +21,7 @@ import {
   Uint8,
   Utf8,
   type DataType,
-} from 'apache-arrow'
+} from './lib.js'
 import type { ColumnSpec, RivetType } from '../types/index.js'
 
 /** Field metadata key holding the source's own spelling of the column type. */

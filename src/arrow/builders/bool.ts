@@ -1,4 +1,4 @@
-import { Bool, makeData, type Data } from 'apache-arrow'
+import { Bool, makeData, type Data } from '../lib.js'
 import { BaseBuilder } from './column-builder.js'
 import { INITIAL_CAPACITY, nextBatchCapacity, resizeBytes } from './growable.js'
 import { bitmapBytes } from './validity.js'

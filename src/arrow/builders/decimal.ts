@@ -1,4 +1,4 @@
-import { makeData, type Data, type Decimal } from 'apache-arrow'
+import { makeData, type Data, type Decimal } from '../lib.js'
 import { BaseBuilder } from './column-builder.js'
 import { INITIAL_CAPACITY, nextBatchCapacity } from './growable.js'
 

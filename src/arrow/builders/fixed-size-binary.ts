@@ -1,4 +1,4 @@
-import { makeData, type Data, type FixedSizeBinary } from 'apache-arrow'
+import { makeData, type Data, type FixedSizeBinary } from '../lib.js'
 import { BaseBuilder } from './column-builder.js'
 import { SourceView, copyBytes } from './copy-bytes.js'
 import { INITIAL_CAPACITY, nextBatchCapacity, resizeBytes } from './growable.js'

@@ -1,4 +1,4 @@
-import { makeData, type Data, type DataType } from 'apache-arrow'
+import { makeData, type Data, type DataType } from '../lib.js'
 import { BaseBuilder } from './column-builder.js'
 import { INITIAL_CAPACITY, nextBatchCapacity } from './growable.js'
 

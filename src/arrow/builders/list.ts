@@ -1,4 +1,4 @@
-import { makeData, type Data, type List } from 'apache-arrow'
+import { makeData, type Data, type List } from '../lib.js'
 import { BaseBuilder, type ColumnBuilder } from './column-builder.js'
 import { INITIAL_CAPACITY, nextBatchCapacity } from './growable.js'
 

@@ -1,4 +1,4 @@
-import { makeData, type Binary, type Data, type Utf8 } from 'apache-arrow'
+import { makeData, type Binary, type Data, type Utf8 } from '../lib.js'
 import { RivetError } from '../../errors/index.js'
 import { BaseBuilder } from './column-builder.js'
 import { SourceView, copyBytes } from './copy-bytes.js'

@@ -1,4 +1,4 @@
-import { type RecordBatch, tableFromIPC } from 'apache-arrow'
+import { type RecordBatch, tableFromIPC } from '../../arrow/lib.js'
 import { RivetError } from '../../errors/index.js'
 import type { ColumnSpec } from '../../types/index.js'
 import { ByteWriter } from './byte-writer.js'

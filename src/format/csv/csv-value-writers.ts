@@ -1,4 +1,4 @@
-import { type Data, type DataType, DateUnit, Precision, TimeUnit, Type } from 'apache-arrow'
+import { type Data, type DataType, DateUnit, Precision, TimeUnit, Type } from '../../arrow/lib.js'
 import { RivetError } from '../../errors/index.js'
 import { describeType, type RivetType } from '../../types/index.js'
 import { ByteWriter } from './byte-writer.js'
