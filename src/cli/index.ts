@@ -5,13 +5,16 @@ import { DemoCommand } from './commands/demo.js'
 import { MetricsCommand } from './commands/metrics.js'
 import { RunCommand } from './commands/run.js'
 import { SchemaConfigCommand } from './commands/schema/config.js'
+import { StateChunksCommand } from './commands/state/chunks.js'
 import { StateFilesCommand } from './commands/state/files.js'
+import { StateResetCommand } from './commands/state/reset.js'
 import { renderErrorJson, renderErrorText } from './render/errors.js'
 
 /** Build the CLI with every command registered. */
 export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
-  for (const command of [RunCommand, DemoCommand, StateFilesCommand, MetricsCommand, SchemaConfigCommand]) cli.register(command)
+  const commands = [RunCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, MetricsCommand, SchemaConfigCommand]
+  for (const command of commands) cli.register(command)
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)
   return cli

@@ -15,3 +15,9 @@ export function openStateForConfig(configPath: string): StateStore | null {
   if (!existsSync(statePath)) return null
   return openStateStore(statePath)
 }
+
+/** Check that the config defines an export of this name; throws RIVET_EXPORT_NOT_FOUND with a near miss. */
+export async function requireExportName(configPath: string, exportName: string): Promise<void> {
+  const { loadConfig, selectExports } = await import('../config/index.js')
+  selectExports(loadConfig(configPath), [exportName])
+}

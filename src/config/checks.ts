@@ -4,6 +4,7 @@
  */
 import { getArray, getNumber, getObject, getString, isMapping, isSet, type CleanObject } from './clean-tree.js'
 import { formatPath, type ConfigIssues, type ConfigPath } from './issues.js'
+import { MODE_CHECKS } from './mode-checks.js'
 import { CONFIG_SCHEMA } from './schema.js'
 import type { ExclusiveGroup, ObjectSpec, TypeSpec } from './schema-dsl.js'
 import type { ResolvedTuning, SourceType } from './types.js'
@@ -101,6 +102,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkCompressionMatchesFormat,
   checkCompressionLevel,
   checkTlsFiles,
+  ...MODE_CHECKS,
 ]
 
 /** `source.type` must name the database the URL points at. */

@@ -4,6 +4,7 @@
  */
 import { COLUMN_OVERRIDE_PATTERN, parseColumnOverride } from './column-override.js'
 import { checkPathTemplate } from './path-template.js'
+import { DURATION_PATTERN, parseDuration } from './duration.js'
 import type { FormatName } from './schema-dsl.js'
 import { splitTableName } from './table-name.js'
 
@@ -13,6 +14,8 @@ export interface FormatDef {
   readonly check: (value: string) => string | null
   readonly pattern?: string
   readonly doc: string
+  /** Name of the value in type messages and the reference, instead of "string". */
+  readonly label?: string
 }
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/
@@ -52,5 +55,17 @@ export const FORMATS: Readonly<Record<FormatName, FormatDef>> = {
   path: {
     check: (v) => (v.trim() === '' ? 'the path is empty' : null),
     doc: 'path relative to the config file',
+  },
+  'column-name': {
+    check: (v) => (v.trim() === '' ? 'the column name is empty' : null),
+    pattern: '\\S',
+    doc: 'a column name of the table or query result',
+    label: 'column name',
+  },
+  duration: {
+    check: (v) => (parseDuration(v) === null ? `'${v}' is not a duration` : null),
+    pattern: DURATION_PATTERN,
+    doc: 'a whole number with a unit: s (seconds), m (minutes), h (hours) or d (days), e.g. 15m',
+    label: 'duration',
   },
 }

@@ -8,35 +8,48 @@ export { TUNING_PROFILES, DEFAULT_PROFILE, DEFAULT_MEMORY_MB, resolveTuning } fr
 export { parseColumnOverride } from './column-override.js'
 export { parseTableName } from './table-name.js'
 export { parseSize } from './size.js'
+export { parseDuration } from './duration.js'
+export { DEFAULT_CHUNK_MAX_ATTEMPTS, DEFAULT_CHUNK_MAX_STATEMENT_S, DEFAULT_PARALLEL, MODE_KEYS, MODE_REQUIRED_KEYS } from './modes.js'
 export { parseConnectionUrl } from './connection-url.js'
 export { PATH_PLACEHOLDERS } from './path-template.js'
 export {
+  CHUNK_STRATEGIES,
   COMPRESSIONS,
   DESTINATION_TYPES,
   EXPORT_MODES,
+  INCREMENTAL_CURSOR_MODES,
   OUTPUT_FORMATS,
   SIMPLE_OVERRIDE_KINDS,
   SOURCE_TYPES,
+  TIME_COLUMN_TYPES,
   TLS_MODES,
   TUNING_PROFILE_NAMES,
 } from './types.js'
 export type {
+  ChunkStrategy,
   ColumnOverride,
   Compression,
   ConfigIssue,
+  CursorOverlap,
   DestinationType,
   ExportMode,
+  IncrementalCursorMode,
   OutputFormat,
+  ResolvedChunked,
   ResolvedConfig,
   ResolvedConnection,
   ResolvedDestination,
   ResolvedExport,
+  ResolvedIncremental,
+  ResolvedMetaColumns,
   ResolvedSource,
   ResolvedTableRef,
+  ResolvedTimeWindow,
   ResolvedTls,
   ResolvedTuning,
   SimpleOverrideKind,
   SourceType,
+  TimeColumnType,
   TlsMode,
   TuningProfileName,
 } from './types.js'

@@ -44,12 +44,23 @@ function typeSchema(spec: TypeSpec): Json {
       return { type: 'string', ...(pattern ? { pattern } : {}) }
     }
     case 'integer': return { type: 'integer', minimum: spec.min, maximum: spec.max }
+    case 'number': return {
+      type: 'number',
+      ...(spec.minExclusive ? { exclusiveMinimum: spec.min } : { minimum: spec.min }),
+      ...(spec.max !== undefined ? { maximum: spec.max } : {}),
+    }
     case 'boolean': return { type: 'boolean' }
     case 'enum': return { type: 'string', enum: [...spec.values] }
     case 'size': return { anyOf: [{ type: 'integer', minimum: spec.minBytes }, { type: 'string', pattern: SIZE_PATTERN }] }
     case 'object': return objectSchema(spec)
-    case 'array': return { type: 'array', items: typeSchema(spec.items), ...(spec.minItems !== undefined ? { minItems: spec.minItems } : {}) }
+    case 'array': return {
+      type: 'array',
+      items: typeSchema(spec.items),
+      ...(spec.minItems !== undefined ? { minItems: spec.minItems } : {}),
+      ...(spec.uniqueItems ? { uniqueItems: true } : {}),
+    }
     case 'map': return { type: 'object', propertyNames: { minLength: 1 }, additionalProperties: typeSchema(spec.values) }
+    case 'union': return { anyOf: spec.options.map(typeSchema) }
   }
 }
 

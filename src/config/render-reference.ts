@@ -4,12 +4,15 @@
  */
 import { MAX_DECIMAL_PRECISION } from './column-override.js'
 import { URL_PARAMS } from './connection-url.js'
+import { DURATION_UNITS } from './duration.js'
+import { FORMATS } from './formats.js'
+import { MODE_KEYS, MODE_REQUIRED_KEYS } from './modes.js'
 import { PATH_PLACEHOLDERS } from './path-template.js'
 import { CONFIG_SCHEMA } from './schema.js'
-import type { FieldSpec, ObjectSpec, TypeSpec } from './schema-dsl.js'
+import type { ArraySpec, FieldSpec, ObjectSpec, TypeSpec } from './schema-dsl.js'
 import { formatSize, SIZE_UNITS } from './size.js'
 import { DEFAULT_PROFILE, TUNING_KEYS, TUNING_PROFILES } from './tuning.js'
-import { SIMPLE_OVERRIDE_KINDS, TUNING_PROFILE_NAMES } from './types.js'
+import { EXPORT_MODES, SIMPLE_OVERRIDE_KINDS, TUNING_PROFILE_NAMES, type ExportMode } from './types.js'
 
 /** A complete, valid config shown at the top of the reference (a test loads it). */
 export const EXAMPLE_CONFIG = `source:
@@ -35,6 +38,25 @@ exports:
     skip_empty: true
     destination: { type: local, path: "./out/{export}/{date}" }
     tuning: { batch_size: 10000 }
+
+  - name: events
+    table: public.events
+    mode: incremental
+    cursor_column: updated_at
+    cursor_overlap: 15m            # re-read the last 15 minutes for late rows
+    unique_key: [id]
+    format: parquet
+    destination: { type: local, path: "./out/{export}/{date}" }
+
+  - name: order_lines
+    table: public.order_lines
+    mode: chunked
+    chunk_column: id
+    chunk_size: 500000
+    parallel: 4
+    chunk_checkpoint: true
+    format: parquet
+    destination: { type: local, path: "./out/{export}/{date}" }
 `
 
 /** The item codes of RIVET_CONFIG_INVALID and when each is reported. */
@@ -42,29 +64,42 @@ export const ISSUE_CODE_DOCS: Readonly<Record<string, string>> = {
   RIVET_CONFIG_UNKNOWN_KEY: 'a key the schema does not know; the message suggests the closest real key, also one level down (`tuning.batch_size`)',
   RIVET_CONFIG_TYPE: 'a value of the wrong type (a list where a mapping belongs, a number where text belongs)',
   RIVET_CONFIG_ENUM: 'a value outside the allowed list; the message lists the allowed values and the closest one',
-  RIVET_CONFIG_MISSING: 'a required key is absent',
-  RIVET_CONFIG_CONFLICT: 'two keys that exclude each other; the message names both',
+  RIVET_CONFIG_MISSING: 'a required key is absent, including a key the export\'s mode or another key requires',
+  RIVET_CONFIG_CONFLICT: 'two keys that exclude each other, or a key of another mode; the message names both',
   RIVET_CONFIG_RANGE: 'a number outside its range',
   RIVET_CONFIG_ENV_MISSING: 'a `${VAR}`, `url_env` or `password_env` names an unset variable',
   RIVET_CONFIG_FILE_UNREADABLE: '`url_file` or `query_file` cannot be read',
   RIVET_CONFIG_DUPLICATE_EXPORT: 'two exports share a name',
-  RIVET_CONFIG_FORMAT: 'a value with the wrong syntax: size, URL, column override, table name, path placeholder',
+  RIVET_CONFIG_FORMAT: 'a value with the wrong syntax: size, duration, URL, column override, table name, path placeholder; or a repeated list entry',
   RIVET_CONFIG_INVALID: 'the file is empty or its top level is not a mapping',
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 const code = (value: unknown): string => `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``
 
+function listLabel(spec: ArraySpec): string {
+  if (spec.items.kind === 'object') return `list of \`${spec.items.title}\``
+  const rules = [...(spec.minItems ? ['non-empty'] : []), ...(spec.uniqueItems ? ['unique'] : [])]
+  // string items read as a plural noun: "list of column names"
+  const items = spec.items.kind === 'string' ? `${typeLabel(spec.items)}s` : typeLabel(spec.items)
+  return `list of ${items}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}`
+}
+
 function typeLabel(spec: TypeSpec): string {
   switch (spec.kind) {
-    case 'string': return 'string'
+    case 'string': return (spec.format && FORMATS[spec.format].label) ?? 'string'
     case 'integer': return `integer ${spec.min}..${spec.max}${spec.unit ? ` (${spec.unit})` : ''}`
+    case 'number': {
+      const upper = spec.max === undefined ? '' : ` and ≤ ${spec.max}`
+      return `number ${spec.minExclusive ? '>' : '≥'} ${spec.min}${upper}${spec.unit ? ` (${spec.unit})` : ''}`
+    }
     case 'boolean': return 'boolean'
     case 'enum': return spec.values.map((v) => `\`${v}\``).join(' | ')
     case 'size': return `size ≥ ${formatSize(spec.minBytes)}`
     case 'object': return `mapping (see \`${spec.title}\`)`
-    case 'array': return `list of \`${spec.items.kind === 'object' ? spec.items.title : spec.items.kind}\``
+    case 'array': return listLabel(spec)
     case 'map': return `mapping of ${spec.keyDescription} → string`
+    case 'union': return spec.options.map(typeLabel).join(' or ')
   }
 }
 
@@ -105,6 +140,36 @@ function collectObjects(): Map<ObjectSpec, string[]> {
   return found
 }
 
+/** What each mode reads, for the "Export modes" section. */
+const MODE_SUMMARIES: Readonly<Record<ExportMode, string>> = {
+  full: 'every row, on every run',
+  incremental: 'the rows whose cursor lies above the value the last completed run reached (minus `cursor_overlap`); the first run reads every row',
+  chunked: 'every row, split into chunks of `chunk_column` read by separate statements, `parallel` at a time',
+  time_window: 'the rows whose `time_column` lies within the last `days_window` days',
+}
+
+function modeSection(): string[] {
+  const keys = (mode: ExportMode, required: boolean): string => {
+    const list = Object.keys(MODE_KEYS).filter((k) => MODE_KEYS[k]?.includes(mode) && MODE_REQUIRED_KEYS[mode].includes(k) === required)
+    return list.length === 0 ? '—' : list.map((k) => `\`${k}\``).join(', ')
+  }
+  return [
+    '## Export modes',
+    '',
+    '`mode` decides which rows an export reads. A key of another mode is an error, not silently ignored. `chunk_max_statement_s` and `meta_columns` apply to every mode.',
+    '',
+    '| Mode | Reads | Requires | Also takes |',
+    '| --- | --- | --- | --- |',
+    ...EXPORT_MODES.map((m) => `| \`${m}\` | ${cell(MODE_SUMMARIES[m])} | ${keys(m, true)} | ${keys(m, false)} |`),
+    '',
+    '- `incremental_cursor_mode: coalesce` requires `cursor_fallback_column`, and `cursor_fallback_column` requires `coalesce`.',
+    '- `parallel` above 1 needs mode `chunked`.',
+    '- At most one of `chunk_dense`, `chunk_by_days` and `chunk_by_key`; without any, chunks are ranges of `chunk_column` values. `chunk_by_days` excludes `chunk_size` and `chunk_count` and requires `chunk_column`.',
+    '- Without `chunk_column`, a `table:` export is chunked on its single-column integer primary key (`chunk_by_key`: on `unique_key`, else the primary key). A `query:` or `query_file:` export has no primary key: it must give `chunk_column` (or `unique_key` with `chunk_by_key`).',
+    '',
+  ]
+}
+
 function profileSection(): string[] {
   const keys = Object.entries(TUNING_KEYS).filter(([, field]) => field in TUNING_PROFILES.balanced)
   const header = `| Key | ${TUNING_PROFILE_NAMES.map((p) => (p === DEFAULT_PROFILE ? `\`${p}\` (default)` : `\`${p}\``)).join(' | ')} |`
@@ -132,6 +197,7 @@ function syntaxSection(): string[] {
     '- **Empty values.** A key with no value (`tls:`) counts as not set.',
     '- **Quoting.** Inside a flow mapping `{ ... }`, quote values that contain `{`, `}`, `[`, `]` or `,`: `destination: { type: local, path: "./out/{export}/{date}" }`. Quote values YAML would otherwise read as numbers or booleans (`password: "0123"`).',
     '- **Relative paths** (`url_file`, `query_file`, `tls.*_file`, `destination.path`) are relative to the directory of the config file.',
+    `- **Durations** are a whole number with a unit: ${Object.keys(DURATION_UNITS).map((u) => `\`${u}\``).join(', ')} (seconds, minutes, hours, days), e.g. \`15m\`.`,
     `- **Sizes** are a whole number of bytes or a number with a unit: ${SIZE_UNITS.map((u) => `\`${u}\``).join(', ')}. \`1MB\` is 1000 × 1000 bytes, \`1MiB\` is 1024 × 1024 bytes.`,
     `- **Destination placeholders:** ${placeholders}. Any other \`{name}\` is an error.`,
     `- **Column overrides:** \`decimal(p,s)\` (1 ≤ p ≤ ${MAX_DECIMAL_PRECISION}, 0 ≤ s ≤ p; \`decimal(p)\` means scale 0) or one of ${SIMPLE_OVERRIDE_KINDS.map((k) => `\`${k}\``).join(', ')}.`,
@@ -172,6 +238,6 @@ export function renderConfigReference(): string {
     const where = places.length > 1 ? ` Appears at ${places.map((p) => `\`${p}\``).join(' and ')}.` : ''
     lines.push(...objectSection(spec, where))
   }
-  lines.push(...profileSection(), ...syntaxSection(), ...errorSection())
+  lines.push(...modeSection(), ...profileSection(), ...syntaxSection(), ...errorSection())
   return `${lines.join('\n').trimEnd()}\n`
 }

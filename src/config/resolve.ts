@@ -5,12 +5,12 @@ import { getArray, getBoolean, getNumber, getObject, getString, isMapping, type 
 import { parseColumnOverride } from './column-override.js'
 import { readConfigFile, resolveConnection, type ResolveContext } from './connection.js'
 import { formatPath, type ConfigPath } from './issues.js'
+import { resolveModeFields } from './modes.js'
 import { parseTableName } from './table-name.js'
 import { resolveTuning, type TuningInput } from './tuning.js'
 import type {
   ColumnOverride,
   Compression,
-  ExportMode,
   OutputFormat,
   ResolvedConfig,
   ResolvedExport,
@@ -78,11 +78,12 @@ export function resolveExport(exp: CleanObject, index: number, source: CleanObje
   const format = getString(exp, 'format') as OutputFormat | undefined
   const destination = getObject(exp, 'destination')
   const destPath = getString(destination, 'path')
-  if (!input || name === undefined || format === undefined || destPath === undefined) return undefined
+  const modeFields = resolveModeFields(exp)
+  if (!input || !modeFields || name === undefined || format === undefined || destPath === undefined) return undefined
   return {
     name,
     ...input,
-    mode: (getString(exp, 'mode') ?? 'full') as ExportMode,
+    ...modeFields,
     format,
     compression: (getString(exp, 'compression') ?? 'zstd') as Compression,
     compressionLevel: getNumber(exp, 'compression_level') ?? null,

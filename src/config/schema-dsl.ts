@@ -4,7 +4,7 @@
  */
 
 /** Named string formats; each has a validator and a JSON Schema pattern in formats.ts. */
-export type FormatName = 'env-name' | 'export-name' | 'table-name' | 'path-template' | 'column-type' | 'path'
+export type FormatName = 'env-name' | 'export-name' | 'table-name' | 'path-template' | 'column-type' | 'path' | 'column-name' | 'duration'
 
 /** A string value, optionally of a named format. */
 export interface StringSpec {
@@ -20,6 +20,17 @@ export interface IntegerSpec {
   readonly min: number
   readonly max: number
   /** Unit shown in the reference (e.g. `rows`, `ms`). */
+  readonly unit?: string
+}
+
+/** A finite number (fractions allowed); `min` is exclusive when `minExclusive` is set. */
+export interface NumberSpec {
+  readonly kind: 'number'
+  readonly min: number
+  readonly minExclusive?: boolean
+  /** Inclusive; no upper bound when absent. */
+  readonly max?: number
+  /** Unit shown in the reference (e.g. `s`). */
   readonly unit?: string
 }
 
@@ -70,6 +81,17 @@ export interface ArraySpec {
   readonly kind: 'array'
   readonly items: TypeSpec
   readonly minItems?: number
+  /** Entries must not repeat. */
+  readonly uniqueItems?: boolean
+}
+
+/**
+ * A value of one of several types, told apart by their YAML kind (number, string, true/false,
+ * list, mapping): the first option that takes the value's kind validates it.
+ */
+export interface UnionSpec {
+  readonly kind: 'union'
+  readonly options: readonly TypeSpec[]
 }
 
 /** A mapping with free-form keys (e.g. column names) and values of one type. */
@@ -80,7 +102,7 @@ export interface MapSpec {
 }
 
 /** Any value type of the DSL. */
-export type TypeSpec = StringSpec | IntegerSpec | BooleanSpec | EnumSpec | SizeSpec | ObjectSpec | ArraySpec | MapSpec
+export type TypeSpec = StringSpec | IntegerSpec | NumberSpec | BooleanSpec | EnumSpec | SizeSpec | ObjectSpec | ArraySpec | MapSpec | UnionSpec
 
 /** One key of an object: its type, documentation and default. */
 export interface FieldSpec {
@@ -111,6 +133,23 @@ export function str(description: string, options: FieldOptions & { format?: Form
 export function int(description: string, min: number, max: number, options: FieldOptions & { unit?: string } = {}): FieldSpec {
   const { unit, ...rest } = options
   return { type: { kind: 'integer', min, max, ...(unit ? { unit } : {}) }, description, ...rest }
+}
+
+/** A number field; `min` is exclusive with `minExclusive`, `max` inclusive. */
+export function num(description: string, min: number, max: number, options: FieldOptions & { unit?: string; minExclusive?: boolean } = {}): FieldSpec {
+  const { unit, minExclusive, ...rest } = options
+  return { type: { kind: 'number', min, max, ...(minExclusive ? { minExclusive } : {}), ...(unit ? { unit } : {}) }, description, ...rest }
+}
+
+/** A list field whose entries are all of one type. */
+export function list(items: TypeSpec, description: string, options: FieldOptions & { minItems?: number; uniqueItems?: boolean } = {}): FieldSpec {
+  const { minItems, uniqueItems, ...rest } = options
+  return { type: { kind: 'array', items, ...(minItems !== undefined ? { minItems } : {}), ...(uniqueItems ? { uniqueItems } : {}) }, description, ...rest }
+}
+
+/** A field that takes a value of any of the given types. */
+export function anyOf(types: readonly TypeSpec[], description: string, options: FieldOptions = {}): FieldSpec {
+  return { type: { kind: 'union', options: types }, description, ...options }
 }
 
 /** A boolean field. */

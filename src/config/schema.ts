@@ -3,15 +3,18 @@
  * are all derived from CONFIG_SCHEMA; add a key here and it appears in all three.
  */
 import { MAX_DECIMAL_PRECISION } from './column-override.js'
-import { bool, int, nested, object, oneOf, size, str, type ObjectSpec } from './schema-dsl.js'
+import { DEFAULT_CHUNK_MAX_ATTEMPTS, DEFAULT_CHUNK_MAX_STATEMENT_S, DEFAULT_PARALLEL } from './modes.js'
+import { anyOf, bool, int, list, nested, num, object, oneOf, size, str, type ArraySpec, type ObjectSpec } from './schema-dsl.js'
 import { DEFAULT_MEMORY_MB, DEFAULT_PROFILE } from './tuning.js'
 import {
   COMPRESSIONS,
   DESTINATION_TYPES,
   EXPORT_MODES,
+  INCREMENTAL_CURSOR_MODES,
   OUTPUT_FORMATS,
   SIMPLE_OVERRIDE_KINDS,
   SOURCE_TYPES,
+  TIME_COLUMN_TYPES,
   TLS_MODES,
   TUNING_PROFILE_NAMES,
 } from './types.js'
@@ -97,6 +100,66 @@ export const DESTINATION_SPEC: ObjectSpec = object('exports[].destination', 'Whe
   }),
 })
 
+/** A non-empty list of distinct column names. */
+const COLUMN_LIST: ArraySpec = { kind: 'array', items: { kind: 'string', format: 'column-name' }, minItems: 1, uniqueItems: true }
+
+/** `exports[].meta_columns`. */
+export const META_COLUMNS_SPEC: ObjectSpec = object('exports[].meta_columns', 'Columns Rivet adds to every exported row, after the columns of the table or query.', {
+  exported_at: bool('Add a column with the UTC time of the run that exported the row.', { default: false }),
+  row_hash: anyOf([{ kind: 'boolean' }, COLUMN_LIST], 'Add a column with a hash of the row: `true` hashes every exported column, a list hashes the listed columns; `false` adds none.', {
+    default: false,
+    examples: [true, ['id', 'status', 'total']],
+  }),
+})
+
+const INCREMENTAL_ONLY = 'Mode `incremental` only.'
+const CHUNKED_ONLY = 'Mode `chunked` only.'
+const TIME_WINDOW_ONLY = 'Mode `time_window` only.'
+
+/** The keys of the export modes, in the order the reference lists them. */
+const MODE_FIELDS = {
+  cursor_column: str(`Column the run tracks, typically an ever-growing id or an \`updated_at\` timestamp: each run reads the rows above the highest value the last completed run exported, and that value advances only once the files are committed. ${INCREMENTAL_ONLY}`, {
+    format: 'column-name',
+    defaultNote: 'required by `incremental`',
+    examples: ['updated_at'],
+  }),
+  cursor_fallback_column: str(`Column read where \`cursor_column\` is NULL: the cursor becomes \`COALESCE(cursor_column, cursor_fallback_column)\` (e.g. \`updated_at\` falling back to \`created_at\`). Goes with \`incremental_cursor_mode: coalesce\`, which requires it. ${INCREMENTAL_ONLY}`, {
+    format: 'column-name',
+    examples: ['created_at'],
+  }),
+  incremental_cursor_mode: oneOf(INCREMENTAL_CURSOR_MODES, `\`single\` tracks \`cursor_column\` alone; \`coalesce\` tracks \`COALESCE(cursor_column, cursor_fallback_column)\`. ${INCREMENTAL_ONLY}`, { default: 'single' }),
+  cursor_overlap: anyOf([{ kind: 'number', min: 0 }, { kind: 'string', format: 'duration' }], `Re-reads rows whose cursor lies within this window below the last exported value: late-arriving rows are caught, rows in the window are exported again (at-least-once). A number in cursor units for integer and numeric cursors, or a duration (\`90s\`, \`15m\`, \`2h\`, \`1d\`) for date and timestamp cursors. ${INCREMENTAL_ONLY}`, {
+    defaultNote: 'unset (no overlap)',
+    examples: ['15m', 1000],
+  }),
+  unique_key: { type: COLUMN_LIST, description: 'Columns that together identify a row. `incremental` remembers the keys of the rows at the last cursor value, so the next run skips exactly those instead of reading the whole boundary value again; `chunk_by_key` pages through them when `chunk_column` is not set. Modes `incremental` and `chunked` only.', defaultNote: 'the primary key, if any', examples: [['id'], ['tenant_id', 'order_id']] },
+  chunk_column: str(`Column whose values split the rows into chunks: an integer column for range chunks and \`chunk_dense\`, a date or timestamp column for \`chunk_by_days\`, the key for \`chunk_by_key\`. Without it a \`table:\` export uses the table's single-column integer primary key; \`query:\` and \`query_file:\` exports must name one (or, with \`chunk_by_key\`, a \`unique_key\`), and so must \`chunk_by_days\`. ${CHUNKED_ONLY}`, {
+    format: 'column-name',
+    defaultNote: 'the primary key (`table:` only)',
+    examples: ['id'],
+  }),
+  chunk_size: int(`Size of one chunk: a range of this many \`chunk_column\` values, or this many rows with \`chunk_dense\` and \`chunk_by_key\`. Excludes \`chunk_count\`. ${CHUNKED_ONLY}`, 1, 1_000_000_000, { defaultNote: 'chosen by the planner', examples: [100000] }),
+  chunk_count: int(`Split the rows into this many chunks of equal width instead of giving \`chunk_size\`. ${CHUNKED_ONLY}`, 1, 1_000_000, { defaultNote: 'unset' }),
+  chunk_dense: bool(`Split on the rows' positions in \`chunk_column\` order instead of on the column's values: even chunks over a sparse or skewed column, at the cost of numbering the rows on the source. ${CHUNKED_ONLY}`, { default: false }),
+  chunk_by_days: int(`Split \`chunk_column\` (a date or timestamp) into ranges of this many days, each \`>= start AND < end\`. Excludes \`chunk_size\` and \`chunk_count\`. ${CHUNKED_ONLY}`, 1, 3650, { unit: 'days', defaultNote: 'unset' }),
+  chunk_by_key: bool(`Page through the rows in key order (\`chunk_column\`, else \`unique_key\`, else the primary key): each chunk starts after the last key of the previous one, so gaps in the key cost nothing. ${CHUNKED_ONLY}`, { default: false }),
+  parallel: int('Chunks read at the same time, each over its own connection. Above 1 only with mode `chunked`.', 1, 64, { default: DEFAULT_PARALLEL }),
+  chunk_checkpoint: bool(`Record each finished chunk in the state store, so that an interrupted run can be resumed with the chunks still missing. ${CHUNKED_ONLY}`, { default: false }),
+  chunk_max_attempts: int(`Attempts per chunk (the first read included) before the export fails. ${CHUNKED_ONLY}`, 1, 100, { default: DEFAULT_CHUNK_MAX_ATTEMPTS }),
+  chunk_max_statement_s: num('Longest statement the adaptive sizer allows: it sizes each page range, fetch or chunk so that one statement stays well under this time. Any mode.', 0, 3600, {
+    minExclusive: true,
+    unit: 's',
+    default: DEFAULT_CHUNK_MAX_STATEMENT_S,
+  }),
+  time_column: str(`Column holding each row's time; the run reads the rows whose time lies within the last \`days_window\` days. ${TIME_WINDOW_ONLY}`, {
+    format: 'column-name',
+    defaultNote: 'required by `time_window`',
+    examples: ['created_at'],
+  }),
+  time_column_type: oneOf(TIME_COLUMN_TYPES, `What \`time_column\` holds: \`timestamp\` (a date or timestamp) or \`unix\` (seconds since 1970-01-01 UTC). ${TIME_WINDOW_ONLY}`, { default: 'timestamp' }),
+  days_window: int(`Length of the window, counted back from the start of the run. ${TIME_WINDOW_ONLY}`, 1, 36_500, { unit: 'days', defaultNote: 'required by `time_window`', examples: [7] }),
+}
+
 /** One entry of `exports`. */
 export const EXPORT_SPEC: ObjectSpec = object(
   'exports[]',
@@ -109,7 +172,8 @@ export const EXPORT_SPEC: ObjectSpec = object(
     }),
     query: str('SQL query to export; one trailing `;` is ignored. Write `$$` for a literal `$`.', { examples: ['select id, total from orders where total > 0'] }),
     query_file: str('File holding the SQL query, relative to the config file.', { format: 'path', examples: ['./sql/orders.sql'] }),
-    mode: oneOf(EXPORT_MODES, 'How rows are selected: `full` reads every row on every run.', { default: 'full' }),
+    mode: oneOf(EXPORT_MODES, 'How rows are selected: `full` reads every row on every run; `incremental` reads the rows above the cursor the last run reached; `chunked` reads the rows in chunks of `chunk_column`, one statement each; `time_window` reads the rows of the last `days_window` days. See "Export modes" for the keys each mode takes.', { default: 'full' }),
+    ...MODE_FIELDS,
     format: oneOf(OUTPUT_FORMATS, 'Output file format.', { required: true }),
     compression: oneOf(COMPRESSIONS, 'Compression codec; `snappy` is for Parquet only.', { default: 'zstd' }),
     compression_level: int('Codec level: zstd 1..22, gzip 1..9; lz4, snappy and none take no level.', 1, 22, { defaultNote: 'the codec default' }),
@@ -128,6 +192,7 @@ export const EXPORT_SPEC: ObjectSpec = object(
       description: `Per-column type overrides: \`decimal(p,s)\` with 1 ≤ p ≤ ${MAX_DECIMAL_PRECISION} and 0 ≤ s ≤ p, or one of ${SIMPLE_OVERRIDE_KINDS.map((k) => `\`${k}\``).join(', ')}.`,
       examples: [{ amount: 'decimal(18,2)', payload: 'text' }],
     },
+    meta_columns: nested(META_COLUMNS_SPEC),
     tuning: nested(TUNING_SPEC),
   },
   [
@@ -138,6 +203,14 @@ export const EXPORT_SPEC: ObjectSpec = object(
         { label: 'table', keys: ['table'] },
         { label: 'query', keys: ['query'] },
         { label: 'query_file', keys: ['query_file'] },
+      ],
+    },
+    {
+      description: '`chunk_size` and `chunk_count` exclude each other.',
+      required: false,
+      alternatives: [
+        { label: 'chunk_size', keys: ['chunk_size'] },
+        { label: 'chunk_count', keys: ['chunk_count'] },
       ],
     },
   ],

@@ -16,9 +16,21 @@ export type TlsMode = (typeof TLS_MODES)[number]
 export const TUNING_PROFILE_NAMES = ['fast', 'balanced', 'safe'] as const
 export type TuningProfileName = (typeof TUNING_PROFILE_NAMES)[number]
 
-/** Export modes; later versions append `incremental`, `chunked` and `time_window`. */
-export const EXPORT_MODES = ['full'] as const
+/** Export modes: how the rows of an export are selected and split. */
+export const EXPORT_MODES = ['full', 'incremental', 'chunked', 'time_window'] as const
 export type ExportMode = (typeof EXPORT_MODES)[number]
+
+/** How an incremental export reads its cursor: one column, or COALESCE of the column and a fallback. */
+export const INCREMENTAL_CURSOR_MODES = ['single', 'coalesce'] as const
+export type IncrementalCursorMode = (typeof INCREMENTAL_CURSOR_MODES)[number]
+
+/** How a chunked export splits its rows; chosen by `chunk_dense`, `chunk_by_days`, `chunk_by_key`, else `range`. */
+export const CHUNK_STRATEGIES = ['range', 'dense', 'days', 'keyset'] as const
+export type ChunkStrategy = (typeof CHUNK_STRATEGIES)[number]
+
+/** What the `time_column` of a time_window export holds: a date/timestamp, or seconds since the Unix epoch. */
+export const TIME_COLUMN_TYPES = ['timestamp', 'unix'] as const
+export type TimeColumnType = (typeof TIME_COLUMN_TYPES)[number]
 
 /** Output file formats. */
 export const OUTPUT_FORMATS = ['parquet', 'csv'] as const
@@ -100,12 +112,72 @@ export interface ResolvedDestination {
   readonly path: string
 }
 
+/** How far below the last cursor value an incremental run starts reading again. */
+export type CursorOverlap =
+  /** In cursor units, for integer and numeric cursors. */
+  | { readonly kind: 'number'; readonly value: number }
+  /** For date and timestamp cursors. */
+  | { readonly kind: 'duration'; readonly seconds: number }
+
+/** Settings of mode `incremental`. */
+export interface ResolvedIncremental {
+  readonly cursorColumn: string
+  /** Read when `cursorColumn` is NULL (cursor mode `coalesce`); null in cursor mode `single`. */
+  readonly fallbackColumn: string | null
+  readonly cursorMode: IncrementalCursorMode
+  readonly overlap: CursorOverlap | null
+}
+
+/** Settings of mode `chunked`. */
+export interface ResolvedChunked {
+  /** null: the planner uses the table's single-column integer primary key. */
+  readonly column: string | null
+  readonly strategy: ChunkStrategy
+  /** Rows (or key values) per chunk; null when unset. */
+  readonly size: number | null
+  /** Number of chunks; null when unset. */
+  readonly count: number | null
+  /** Days per chunk (strategy `days`); null otherwise. */
+  readonly days: number | null
+  /** Chunks read at the same time, each on its own connection. */
+  readonly parallel: number
+  /** Record finished chunks so that `--resume` skips them. */
+  readonly checkpoint: boolean
+  /** Attempts per chunk before the export fails. */
+  readonly maxAttempts: number
+}
+
+/** Settings of mode `time_window`. */
+export interface ResolvedTimeWindow {
+  readonly column: string
+  readonly columnType: TimeColumnType
+  readonly daysWindow: number
+}
+
+/** Extra columns added to every exported row. */
+export interface ResolvedMetaColumns {
+  readonly exportedAt: boolean
+  /** `all`: hash of every exported column; a list: of those columns; null: no hash column. */
+  readonly rowHash: 'all' | readonly string[] | null
+}
+
 /** One export with every default filled in. */
 export interface ResolvedExport {
   readonly name: string
   readonly table: ResolvedTableRef | null
   readonly query: string | null
   readonly mode: ExportMode
+  /** Set exactly when `mode` is `incremental`. */
+  readonly incremental: ResolvedIncremental | null
+  /** Columns that identify a row; breaks ties on the cursor boundary and keys `chunk_by_key`. */
+  readonly uniqueKey: readonly string[] | null
+  /** Set exactly when `mode` is `chunked`. */
+  readonly chunked: ResolvedChunked | null
+  /** Set exactly when `mode` is `time_window`. */
+  readonly timeWindow: ResolvedTimeWindow | null
+  /** Longest statement the adaptive batch sizer allows, in seconds. */
+  readonly chunkMaxStatementS: number
+  readonly metaColumns: ResolvedMetaColumns
   readonly format: OutputFormat
   readonly compression: Compression
   readonly compressionLevel: number | null

@@ -6,7 +6,7 @@ import { INVALID, isMapping, type CleanObject } from './clean-tree.js'
 import { didYouMean } from './did-you-mean.js'
 import { FORMATS } from './formats.js'
 import { formatPath, type ConfigIssues, type ConfigPath } from './issues.js'
-import type { ArraySpec, EnumSpec, IntegerSpec, MapSpec, ObjectSpec, SizeSpec, StringSpec, TypeSpec } from './schema-dsl.js'
+import type { ArraySpec, EnumSpec, IntegerSpec, MapSpec, NumberSpec, ObjectSpec, SizeSpec, StringSpec, TypeSpec, UnionSpec } from './schema-dsl.js'
 import { formatSize, parseSize, SIZE_UNITS } from './size.js'
 import { suggestKey, validKeysHint } from './suggest-key.js'
 
@@ -29,14 +29,16 @@ function describeKind(value: unknown): string {
 
 function expected(spec: TypeSpec): string {
   switch (spec.kind) {
-    case 'string': return 'a string'
+    case 'string': return `a ${(spec.format && FORMATS[spec.format].label) ?? 'string'}`
     case 'integer': return 'an integer'
+    case 'number': return 'a number'
     case 'boolean': return 'true or false'
     case 'enum': return `one of ${spec.values.join(', ')}`
     case 'size': return 'a size (bytes, or a string such as 512MB)'
     case 'array': return 'a list'
     case 'object':
     case 'map': return 'a mapping'
+    case 'union': return spec.options.map(expected).join(' or ')
   }
 }
 
@@ -56,12 +58,14 @@ function validateValue(spec: TypeSpec, value: unknown, path: ConfigPath, ctx: Co
   switch (spec.kind) {
     case 'string': return validateString(spec, value, path, ctx)
     case 'integer': return validateInteger(spec, value, path, ctx)
+    case 'number': return validateNumber(spec, value, path, ctx)
     case 'boolean': return validateBoolean(value, path, ctx)
     case 'enum': return validateEnum(spec, value, path, ctx)
     case 'size': return validateSize(spec, value, path, ctx)
     case 'object': return validateObject(spec, value, path, ctx)
     case 'array': return validateArray(spec, value, path, ctx)
     case 'map': return validateMap(spec, value, path, ctx)
+    case 'union': return validateUnion(spec, value, path, ctx)
   }
 }
 
@@ -106,6 +110,22 @@ function validateInteger(spec: IntegerSpec, value: unknown, path: ConfigPath, ct
   return n
 }
 
+function rangeText(spec: NumberSpec): string {
+  const lower = `${spec.minExclusive ? 'greater than' : 'at least'} ${spec.min}`
+  return spec.max === undefined ? lower : `${lower} and at most ${spec.max}`
+}
+
+function validateNumber(spec: NumberSpec, value: unknown, path: ConfigPath, ctx: Context): unknown {
+  let n = value
+  if (typeof n === 'string' && ctx.substituted.has(formatPath(path)) && /^-?\d+(\.\d+)?$/.test(n.trim())) n = Number(n)
+  if (typeof n !== 'number' || !Number.isFinite(n)) return typeError(spec, value, path, ctx)
+  if ((spec.minExclusive ? n <= spec.min : n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+    ctx.issues.add('RIVET_CONFIG_RANGE', path, `${formatPath(path)} must be ${rangeText(spec)}, got ${n}`)
+    return INVALID
+  }
+  return n
+}
+
 function validateBoolean(value: unknown, path: ConfigPath, ctx: Context): unknown {
   if (typeof value === 'boolean') return value
   if (typeof value === 'string' && ctx.substituted.has(formatPath(path))) {
@@ -143,13 +163,52 @@ function validateArray(spec: ArraySpec, value: unknown, path: ConfigPath, ctx: C
   if (spec.minItems !== undefined && value.length < spec.minItems) {
     ctx.issues.add('RIVET_CONFIG_RANGE', path, `${formatPath(path)} must have at least ${spec.minItems} ${spec.minItems === 1 ? 'entry' : 'entries'}`)
   }
-  return value.map((item, index) => {
+  const out = value.map((item, index) => {
     if (item === null || item === undefined) {
       ctx.issues.add('RIVET_CONFIG_TYPE', [...path, index], `${formatPath([...path, index])} is empty`)
       return INVALID
     }
     return validateValue(spec.items, item, [...path, index], ctx)
   })
+  if (spec.uniqueItems) reportRepeats(out, path, ctx)
+  return out
+}
+
+/** Each repeated scalar entry of a list is reported at its own index, naming the first occurrence. */
+function reportRepeats(items: readonly unknown[], path: ConfigPath, ctx: Context): void {
+  const first = new Map<unknown, number>()
+  items.forEach((item, index) => {
+    if (item === INVALID || typeof item === 'object') return
+    const seen = first.get(item)
+    if (seen === undefined) {
+      first.set(item, index)
+      return
+    }
+    const where = [...path, index]
+    ctx.issues.add('RIVET_CONFIG_FORMAT', where, `${formatPath(where)}: '${String(item)}' repeats ${formatPath([...path, seen])}`, `list each entry of ${formatPath(path)} once`)
+  })
+}
+
+/** Whether a value has the YAML kind an option of a union takes (`${VAR}` text counts as number or boolean). */
+function takesKind(spec: TypeSpec, value: unknown, path: ConfigPath, ctx: Context): boolean {
+  const substituted = typeof value === 'string' && ctx.substituted.has(formatPath(path))
+  switch (spec.kind) {
+    case 'string':
+    case 'enum': return typeof value === 'string'
+    case 'integer':
+    case 'number': return typeof value === 'number' || (substituted && /^-?\d+(\.\d+)?$/.test(value.trim()))
+    case 'size': return typeof value === 'number' || typeof value === 'string'
+    case 'boolean': return typeof value === 'boolean' || (substituted && /^(true|false)$/i.test(value.trim()))
+    case 'array': return Array.isArray(value)
+    case 'object':
+    case 'map': return isMapping(value)
+    case 'union': return spec.options.some((option) => takesKind(option, value, path, ctx))
+  }
+}
+
+function validateUnion(spec: UnionSpec, value: unknown, path: ConfigPath, ctx: Context): unknown {
+  const option = spec.options.find((o) => takesKind(o, value, path, ctx))
+  return option ? validateValue(option, value, path, ctx) : typeError(spec, value, path, ctx)
 }
 
 function validateMap(spec: MapSpec, value: unknown, path: ConfigPath, ctx: Context): unknown {

@@ -27,21 +27,31 @@ export interface FileNameParts {
   readonly startedAt: Date
   /** 1-based part number, or null when the run writes a single file. */
   readonly part: number | null
+  /** 0-based chunk number of a chunked export, or null/absent. */
+  readonly chunk?: number | null
   /** Extension including its dot(s), e.g. '.parquet' or '.csv.zst'. */
   readonly extension: string
 }
 
-/** `{export}_{YYYYMMDD}T{HHMMSS}Z[_partN]{ext}`, e.g. `orders_20261124T215312Z_part2.csv.zst`. */
+/**
+ * `{export}_{YYYYMMDD}T{HHMMSS}Z[_chunkNNNNN][_partN]{ext}`, e.g. `orders_20261124T215312Z_part2.csv.zst`
+ * or `orders_20261124T215312Z_chunk00007.parquet`.
+ */
 export function buildFileName(parts: FileNameParts): string {
   const { exportName, startedAt, part, extension } = parts
+  const chunk = parts.chunk ?? null
   if (!extension.startsWith('.') || extension.includes('/')) {
     throw new RivetError('RIVET_INTERNAL', `file extension '${extension}' must start with a dot and contain no slash`)
   }
   if (part !== null && (!Number.isInteger(part) || part < 1)) {
     throw new RivetError('RIVET_INTERNAL', `file part number ${part} must be a positive integer`)
   }
+  if (chunk !== null && (!Number.isInteger(chunk) || chunk < 0)) {
+    throw new RivetError('RIVET_INTERNAL', `chunk number ${chunk} must be a non-negative integer`)
+  }
+  const chunkSuffix = chunk === null ? '' : `_chunk${String(chunk).padStart(5, '0')}`
   const suffix = part === null ? '' : `_part${part}`
-  return `${exportName}_${compactUtcTimestamp(startedAt)}${suffix}${extension}`
+  return `${exportName}_${compactUtcTimestamp(startedAt)}${chunkSuffix}${suffix}${extension}`
 }
 
 /** `YYYYMMDDTHHMMSSZ` in UTC (ISO 8601 basic format, seconds precision). */

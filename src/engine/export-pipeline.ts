@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads'
 import { RivetError, toRivetError } from '../errors/index.js'
 import type { EncodedRowGroup, CsvEncodeOptions, ParquetEncodeOptions } from '../format/index.js'
 import type { PgExtractPlan } from '../plan/index.js'
+import type { CursorAdvance } from '../source/pg/index.js'
 import type { EncodeTask } from './encode-task.js'
 import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
 import type { EncodedUnit, OutputWriter } from './output-writer.js'
@@ -28,6 +29,8 @@ export interface PipelineResult {
   readonly rows: number
   readonly batches: number
   readonly stats: ExtractStats
+  /** Incremental reads: where the cursor stands after this read. */
+  readonly cursor?: CursorAdvance
 }
 
 /**
@@ -94,7 +97,7 @@ export async function runPipeline(
     await writeChain
     if (failure !== null) throw failure
     if (!outcome.ok) throw RivetError.fromJSON(outcome.error)
-    return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats }
+    return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats, cursor: outcome.cursor }
   } catch (err) {
     await writeChain.catch(() => undefined)
     throw failure ?? toRivetError(err, 'RIVET_WORKER_CRASHED')

@@ -5,8 +5,10 @@ import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import type { CommittedFile } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
-import { buildPgExtractPlan } from '../plan/index.js'
-import { describePgExport, openPgClient, toConnectParams } from '../source/pg/index.js'
+import { buildPgExtractPlan, pgSourceOf, planPgIncremental } from '../plan/index.js'
+import type { PgReadStrategy, TieHandling } from '../plan/index.js'
+import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
+import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
@@ -43,6 +45,8 @@ export interface CommittedFileSummary {
 }
 
 export interface ExportContext {
+  /** Continue the export's interrupted checkpointed run instead of starting a new one. */
+  readonly resume?: boolean
   readonly config: ResolvedConfig
   readonly state: StateStore
   readonly pools: EnginePools
@@ -88,7 +92,8 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     const client = await openPgClient(connect)
     const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
     columns = facts.columns
-    const plan = buildPgExtractPlan(exp, connect, facts)
+    const incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts) : null
+    const plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy)
     destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
     await destination.prepare()
     const encode = encodeSpecFor(exp, columns)
@@ -107,10 +112,15 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal)
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)
-    const files = await publish(ctx.state, runId, exp, destination, written)
+    const files = await publishFiles(ctx.state, runId, exp, destination, written)
     const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
     const peakRssBytes = rss.stop()
-    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats: result.stats })
+    const cursor = incremental !== null && result.cursor !== undefined && result.cursor.value !== null
+      ? { value: result.cursor.value, type: incremental.cursorType, boundaryKeys: result.cursor.boundaryKeys, boundaryComplete: result.cursor.boundaryComplete }
+      : undefined
+    // write before cursor: the cursor moves in the transaction that commits the files
+    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats: result.stats }, { cursor })
+    if (incremental !== null) ctx.log(`export ${exp.name}: ${cursor === undefined ? `no new rows; the cursor stays${incremental.from === null ? ' unset' : ` at ${incremental.from}`}` : `cursor now ${cursor.value}${cursor.boundaryComplete ? '' : ' (too many rows at this value to remember: the next run reads it again)'}`}`)
     return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats: result.stats, columns, error: null }
   } catch (err) {
     const error = toRivetError(err)
@@ -133,7 +143,22 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   }
 }
 
-function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): EncodeSpec {
+/** The incremental read of this run, from the cursor the last completed run left in state. */
+function planIncremental(ctx: ExportContext, exp: ResolvedExport, facts: PgExportFacts): { strategy: PgReadStrategy; cursorType: string; from: string | null } {
+  const stored = ctx.state.getCursor(exp.name)
+  const { from, selectList } = pgSourceOf(exp, facts)
+  const { read, tie } = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored, quoteIdent)
+  const how: Record<TieHandling, string> = {
+    'first-run': 'no cursor yet: reading every row',
+    'exclude-exported-keys': `reading rows after cursor ${stored?.value}; rows at that value already exported are skipped by key`,
+    'reread-boundary': `reading rows from cursor ${stored?.value} on; rows at that value are read again (no complete key list: at-least-once)`,
+    overlap: `reading rows from cursor ${stored?.value} minus cursor_overlap (rows in the window are exported again: at-least-once)`,
+  }
+  ctx.log(`export ${exp.name}: ${how[tie]}`)
+  return { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
+}
+
+export function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): EncodeSpec {
   if (exp.format === 'parquet') return { kind: 'parquet', options: { compression: exp.compression, compressionLevel: exp.compressionLevel } }
   // the config rejects csv + snappy; this narrows the type and guards the invariant
   if (exp.compression === 'snappy') throw new RivetError('RIVET_INTERNAL', `export ${exp.name}: snappy reached the CSV encoder`)
@@ -141,14 +166,14 @@ function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): Enc
 }
 
 /** Encode a zero-row batch: the schema of an empty Parquet file, or a CSV header unit. */
-async function encodeEmpty(pools: EnginePools, columns: readonly ColumnSpec[], spec: EncodeSpec): Promise<EncodedUnit> {
+export async function encodeEmpty(pools: EnginePools, columns: readonly ColumnSpec[], spec: EncodeSpec): Promise<EncodedUnit> {
   const builder = new BatchBuilder(columns)
   const ipc = ownedBytes(builder.toIPC(builder.finishBatch()))
   return encodeBatch(pools, spec, ipc.buffer as ArrayBuffer, 0)
 }
 
 /** Record the files as pending, rename them into place, then let the caller complete the run. */
-async function publish(
+export async function publishFiles(
   state: StateStore,
   runId: string,
   exp: ResolvedExport,

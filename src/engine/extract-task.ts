@@ -32,6 +32,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
       ok: true,
       rows: result.rows,
       batches: result.batches,
+      cursor: result.cursor,
       stats: {
         strategy: plan.strategy.type,
         statements: result.statements,

@@ -1,4 +1,5 @@
 import type { RivetErrorJSON } from '../errors/index.js'
+import type { CursorAdvance } from '../source/pg/index.js'
 
 /**
  * Messages between the coordinator (main thread) and an extraction worker, over the
@@ -17,7 +18,7 @@ export type CoordinatorToWorker =
 
 /** What an extraction task resolves to: counters on success, the error as data on failure. */
 export type ExtractOutcome =
-  | { readonly ok: true; readonly rows: number; readonly batches: number; readonly stats: ExtractStats }
+  | { readonly ok: true; readonly rows: number; readonly batches: number; readonly stats: ExtractStats; readonly cursor?: CursorAdvance }
   | { readonly ok: false; readonly error: RivetErrorJSON; readonly rows: number }
 
 /** Source-side statistics of one extraction, reported in the run summary. */

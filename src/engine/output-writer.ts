@@ -12,6 +12,8 @@ export type EncodedUnit =
 export interface OutputWriterOptions {
   readonly exportName: string
   readonly startedAt: Date
+  /** Chunk number put in the file names of a chunked export. */
+  readonly chunk?: number | null
   readonly format: 'parquet' | 'csv'
   readonly compression: string
   readonly maxFileSizeBytes: number | null
@@ -95,7 +97,7 @@ export class OutputWriter {
     const rotating = o.maxFileSizeBytes !== null
     const partIndex = rotating ? ++this.part : null
     const extension = o.format === 'parquet' ? parquetFileExtension() : csvFileExtension(o.compression as 'zstd' | 'gzip' | 'lz4' | 'none')
-    const finalName = buildFileName({ exportName: o.exportName, startedAt: o.startedAt, part: partIndex, extension })
+    const finalName = buildFileName({ exportName: o.exportName, startedAt: o.startedAt, chunk: o.chunk ?? null, part: partIndex, extension })
     const sink = o.destination.openSink(finalName)
     const assembler = o.format === 'parquet' ? new ParquetFileAssembler({ columns: o.columns, createdBy: o.createdBy }) : null
     const file: OpenFile = { sink, finalName, partIndex, assembler, bytes: 0, rows: 0, units: 0 }

@@ -23,10 +23,10 @@ export interface PoolSizes {
   readonly encodeThreads: number
 }
 
-/** Default pool sizes: one extraction thread per concurrent export, encoders on the remaining cores (at least one). */
-export function defaultPoolSizes(concurrentExports = 1): PoolSizes {
+/** Default pool sizes: one extraction thread per concurrent reader, encoders on the remaining cores (at least one). */
+export function defaultPoolSizes(concurrentReaders = 1): PoolSizes {
   const cores = availableParallelism()
-  return { extractThreads: concurrentExports, encodeThreads: Math.max(1, Math.min(4, cores - 1)) }
+  return { extractThreads: concurrentReaders, encodeThreads: Math.max(1, Math.min(4, cores - 1)) }
 }
 
 /** The worker pools of one process: extraction workers and encoder workers. */
@@ -36,7 +36,8 @@ export class EnginePools {
 
   constructor(sizes: PoolSizes) {
     // started with the pool, so worker start-up overlaps the catalog work instead of following it
-    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: sizes.extractThreads, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
+    // one extraction thread starts at once; more (chunked parallel reads) start when tasks wait
+    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: 1, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
     this.encode = new Piscina({ filename: resolveWorkerFile('encode'), minThreads: sizes.encodeThreads, maxThreads: sizes.encodeThreads, idleTimeout: 1000 })
   }
 

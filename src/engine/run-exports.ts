@@ -5,6 +5,7 @@ import { toRivetError } from '../errors/index.js'
 import { defaultStatePath, openStateStore } from '../state/index.js'
 import type { StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
+import { runChunkedExport } from './chunked-runner.js'
 import { runExport } from './export-runner.js'
 import type { ExportResult } from './export-runner.js'
 import { processPeakRssBytes } from './memory.js'
@@ -18,6 +19,8 @@ export interface RunExportsOptions {
   /** Human progress lines (stderr in the CLI). */
   readonly log?: (line: string) => void
   readonly progress?: (exportName: string, progress: PipelineProgress) => void
+  /** Continue each selected export's interrupted checkpointed run (chunked exports only). */
+  readonly resume?: boolean
 }
 
 /** The outcome of `rivet run`. */
@@ -36,14 +39,19 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)
   const state = openStateStore(defaultStatePath(config.configPath))
-  const pools = new EnginePools(defaultPoolSizes(1))
+  // one extraction thread per concurrent chunk reader; threads start on demand up to this count
+  const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
   const results: ExportResult[] = []
   try {
     await recoverInterruptedRuns(config, state, log)
     for (const exp of selected) {
       if (options.signal?.aborted) break
       log(`export ${exp.name}: starting`)
-      const result = await runExport({ config, state, pools, signal: options.signal, log, progress: options.progress }, exp)
+      const ctx = { config, state, pools, signal: options.signal, log, progress: options.progress, resume: options.resume }
+      if (options.resume && exp.mode !== 'chunked') {
+        log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
+      }
+      const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp) : await runExport(ctx, exp)
       results.push(result)
     }
   } finally {

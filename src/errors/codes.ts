@@ -53,6 +53,16 @@ export const ERROR_CODES = {
   RIVET_TYPE_NUMERIC_UNBOUNDED: config('declare the precision with `columns: { col: "decimal(38,9)" }` or cast it in a query: `col::numeric(38,9)`'),
   RIVET_TYPE_OVERRIDE_INVALID: config('use a supported override such as decimal(p,s) or text'),
 
+  // planning: modes, chunks, cursors, resume
+  RIVET_PLAN_UNKNOWN_COLUMN: config('name a column the table or query returns (see the list in the message)'),
+  RIVET_PLAN_CURSOR_TYPE: config('use an integer, numeric, date, timestamp or text column as the cursor'),
+  RIVET_PLAN_CHUNK_COLUMN: config('set chunk_column to an indexed integer column, or use chunk_dense / chunk_by_key for other types'),
+  RIVET_PLAN_CHUNK_NULLS: config('rows with a NULL chunk column would be skipped: choose a NOT NULL column or filter the NULLs in a query'),
+  RIVET_PLAN_TOO_MANY_CHUNKS: config('raise chunk_size, set chunk_count, or use chunk_dense so chunks follow the rows instead of the key span'),
+  RIVET_RESUME_NOTHING: config('there is no interrupted checkpointed run of this export to resume; run without --resume'),
+  RIVET_RESUME_PLAN_CHANGED: config('the export changed since the interrupted run: run without --resume (or restore the previous config)'),
+  RIVET_SOURCE_NO_CONNECTIONS: retryable('the source has no connection to spare: close idle sessions, raise the role\'s CONNECTION LIMIT, or run later'),
+
   // data integrity
   RIVET_DATA_VALUE_OUT_OF_RANGE: integrity('a value does not fit the column type Rivet writes; widen the type with a `columns:` override'),
   RIVET_DATA_NON_FINITE: integrity('the column holds NaN or infinity, which the output type cannot represent; cast it in a query'),

@@ -12,29 +12,65 @@ export const TARGET_STATEMENT_MS = 150
 /** Relation kinds whose physical pages can be range-scanned by ctid (plain tables and materialized views). */
 const CTID_RELKINDS = new Set(['r', 'm'])
 
-/** Choose how to read an export: ctid page ranges for plain tables, a cursor for everything else. */
-export function choosePgStrategy(exp: ResolvedExport, facts: PgExportFacts): PgReadStrategy {
+/** The FROM item of an export (its relation, or its query as a subquery) and its select list. */
+export interface PgSource {
+  readonly from: string
+  /** Column list with the casts of type overrides. */
+  readonly selectList: string
+}
+
+/** The FROM item and select list every strategy reads through. */
+export function pgSourceOf(exp: ResolvedExport, facts: PgExportFacts): PgSource {
   // overrides that change a column's type are applied as casts in the select list
   const selectList = facts.columns.map((c) => pgSelectExpression(c)).join(', ')
+  const from = facts.relation !== null ? `${quoteIdent(facts.relation.schema)}.${quoteIdent(facts.relation.name)}` : `(${exp.query ?? ''}) AS rivet_q`
+  return { from, selectList }
+}
+
+/** Choose how to read a whole export: ctid page ranges for plain tables, a cursor for everything else. */
+export function choosePgStrategy(exp: ResolvedExport, facts: PgExportFacts): PgReadStrategy {
+  const { from, selectList } = pgSourceOf(exp, facts)
   if (facts.relation !== null) {
-    const relation = `${quoteIdent(facts.relation.schema)}.${quoteIdent(facts.relation.name)}`
-    if (CTID_RELKINDS.has(facts.relation.relkind)) return { type: 'ctid', relation, selectList }
-    return { type: 'cursor', query: `SELECT ${selectList} FROM ${relation}` }
+    if (CTID_RELKINDS.has(facts.relation.relkind)) return { type: 'ctid', relation: from, selectList }
+    return { type: 'cursor', query: `SELECT ${selectList} FROM ${from}` }
   }
   const query = exp.query ?? ''
   const casts = facts.columns.some((c) => pgSelectExpression(c) !== quoteIdent(c.name))
-  return { type: 'cursor', query: casts ? `SELECT ${selectList} FROM (${query}) AS rivet_q` : query }
+  return { type: 'cursor', query: casts ? `SELECT ${selectList} FROM ${from}` : query }
 }
 
-/** Build the plan an extraction worker executes for one PostgreSQL export. Pure: no I/O. */
-export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectParams, facts: PgExportFacts): PgExtractPlan {
-  const strategy = choosePgStrategy(exp, facts)
+/** A cursor read of the export's rows that satisfy `predicate` (a chunk, a time window). */
+export function filteredPgStrategy(exp: ResolvedExport, facts: PgExportFacts, predicate: string | null): PgReadStrategy {
+  if (predicate === null) return choosePgStrategy(exp, facts)
+  const { from, selectList } = pgSourceOf(exp, facts)
+  return { type: 'cursor', query: `SELECT ${selectList} FROM ${from} WHERE ${predicate}` }
+}
+
+/** The time_window predicate: rows whose time column lies within the last `days_window` days. */
+export function timeWindowPredicate(exp: ResolvedExport): string | null {
+  const tw = exp.timeWindow
+  if (tw === null) return null
+  const column = quoteIdent(tw.column)
+  return tw.columnType === 'unix'
+    ? `${column} >= (extract(epoch FROM now()) - ${tw.daysWindow * 86_400})`
+    : `${column} >= now() - interval '${tw.daysWindow} days'`
+}
+
+/**
+ * Build the plan an extraction worker executes for one PostgreSQL export (or one chunk of it,
+ * when `strategy` is given). Pure: no I/O.
+ */
+export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectParams, facts: PgExportFacts, strategy: PgReadStrategy = defaultStrategy(exp, facts)): PgExtractPlan {
   const tuning = exp.tuning
+  // aim well under chunk_max_statement_s: the feedback reacts after a statement, not during it
+  const targetStatementMs = Math.max(10, Math.min(TARGET_STATEMENT_MS, (exp.chunkMaxStatementS * 1000) / 4))
   const chunking =
     strategy.type === 'ctid'
       ? // pages of 8 KiB: start at 4 MiB per statement and let statement-time feedback size the rest
-        { targetStatementMs: TARGET_STATEMENT_MS, initial: 512, min: 8, max: 1 << 20 }
-      : { targetStatementMs: TARGET_STATEMENT_MS, initial: tuning.batchSize ?? 10_000, min: 100, max: 1_000_000 }
+        { targetStatementMs, initial: 512, min: 8, max: 1 << 20 }
+      : // rows per FETCH: start small (the cost per row is unknown: a slow source must not see a long
+        // first statement) and let the feedback double it while statements stay short
+        { targetStatementMs, initial: Math.min(tuning.batchSize ?? 100, 100), min: 10, max: 1_000_000 }
   return {
     source: 'postgres',
     exportName: exp.name,
@@ -48,6 +84,11 @@ export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectPa
     chunking,
     maxInFlight: 3,
   }
+}
+
+/** The whole-export strategy of the export's mode (incremental is planned by the runner: it needs state). */
+function defaultStrategy(exp: ResolvedExport, facts: PgExportFacts): PgReadStrategy {
+  return exp.mode === 'time_window' ? filteredPgStrategy(exp, facts, timeWindowPredicate(exp)) : choosePgStrategy(exp, facts)
 }
 
 /**

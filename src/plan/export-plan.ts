@@ -1,5 +1,6 @@
 import type { ColumnSpec } from '../types/index.js'
 import type { BatchLimits } from '../source/types.js'
+import type { PgIncrementalRead } from './incremental-plan.js'
 
 /** Connection parameters handed to an extraction worker (they include the password: never log them). */
 export interface SourceConnectParams {
@@ -22,11 +23,15 @@ export interface SourceConnectParams {
  * How a PostgreSQL export reads its rows, all inside one REPEATABLE READ READ ONLY transaction:
  * - `ctid`: physical page ranges of a plain table, each one `COPY (SELECT ... WHERE ctid range) TO STDOUT (FORMAT binary)`.
  *   Bounded statements, no index needed, no sort, every tuple of the snapshot read exactly once.
- * - `cursor`: `DECLARE ... NO SCROLL CURSOR FOR <query>` then `FETCH FORWARD n` with binary results.
+ * - `cursor`: `DECLARE ... NO SCROLL CURSOR FOR <query>` then `FETCH FORWARD n` with binary results
+ *   (also one chunk of a chunked export, and a time window).
+ * - `incremental`: the rows after the stored cursor, read through a cursor up to the highest value
+ *   seen in the snapshot, then the keys of the rows at that value (see PgIncrementalRead).
  */
 export type PgReadStrategy =
   | { readonly type: 'ctid'; readonly relation: string; readonly selectList: string }
   | { readonly type: 'cursor'; readonly query: string }
+  | { readonly type: 'incremental'; readonly read: PgIncrementalRead }
 
 /** Everything an extraction worker needs to read one PostgreSQL export. Plain data: it crosses threads. */
 export interface PgExtractPlan {

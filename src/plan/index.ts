@@ -1,2 +1,10 @@
-export { buildPgExtractPlan, choosePgStrategy, TARGET_STATEMENT_MS } from './build-pg-plan.js'
+export { batchTargetBytes, buildPgExtractPlan, choosePgStrategy, filteredPgStrategy, pgSourceOf, timeWindowPredicate, TARGET_STATEMENT_MS } from './build-pg-plan.js'
+export type { PgSource } from './build-pg-plan.js'
+export {
+  chunkPredicate, DEFAULT_CHUNK_SIZE, integerChunkStep, MAX_CHUNKS, planDayRanges, planIntegerRanges, rangeDensity, rangesFromBoundaries, SPARSE_DENSITY,
+} from './chunk-plan.js'
+export type { ChunkRange, RangeDensity } from './chunk-plan.js'
+export { BOUNDARY_KEY_LIMIT, findColumn, planPgIncremental } from './incremental-plan.js'
+export type { PgIncrementalRead, StoredCursor, TieHandling } from './incremental-plan.js'
+export { pgLiteral, pgTypedLiteral } from './sql-literal.js'
 export type { PgExtractPlan, PgReadStrategy, SourceConnectParams } from './export-plan.js'

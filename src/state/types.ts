@@ -38,6 +38,8 @@ export interface FileRecordInput {
   readonly compression: string
   /** Defaults to the time of recording. */
   readonly createdAt?: Date
+  /** The chunk that wrote the file in a chunked run; null (the default) outside chunked runs. */
+  readonly chunkIndex?: number | null
 }
 
 /** Totals of a run that completed. */
@@ -88,6 +90,8 @@ export interface RunRecord {
   readonly mode: string
   /** Parsed engine statistics, or null when none were stored. */
   readonly stats: unknown
+  /** Hash of the export plan of a chunked run (a resumed run must have the same plan), else null. */
+  readonly planHash: string | null
 }
 
 /** A file as stored; `committed` turns true in the same transaction that completes its run. */
@@ -105,6 +109,110 @@ export interface FileRecord {
   readonly compression: string
   readonly createdAt: Date
   readonly committed: boolean
+  /** The chunk that wrote the file in a chunked run, else null. */
+  readonly chunkIndex: number | null
+}
+
+/**
+ * One key tuple per row: the key columns rendered as text by the server (null for SQL NULL).
+ * Boundary keys name the rows already exported whose cursor equals the cursor value.
+ */
+export type BoundaryKeys = readonly (readonly (string | null)[])[]
+
+/** The cursor an incremental run reached, stored when the run completes. */
+export interface CursorInput {
+  /** The highest cursor value exported, as the server renders it as text. */
+  readonly value: string
+  /** The source type of the cursor column, e.g. 'timestamptz' or 'bigint'. */
+  readonly type: string
+  readonly boundaryKeys: BoundaryKeys | null
+  /** True when boundaryKeys lists every exported row whose cursor equals value. */
+  readonly boundaryComplete: boolean
+}
+
+/** The cursor of an export as stored. */
+export interface CursorRecord {
+  readonly exportName: string
+  readonly value: string
+  readonly type: string
+  readonly boundaryKeys: (string | null)[][] | null
+  readonly boundaryComplete: boolean
+  /** The run whose completion stored this cursor. */
+  readonly runId: string
+  /** When that run finished. */
+  readonly updatedAt: Date
+}
+
+/** Options of completeRun. */
+export interface CompleteRunOptions {
+  /** Stored in the same transaction that commits the run's files: the cursor never runs ahead of them. */
+  readonly cursor?: CursorInput
+}
+
+/** What resetExport clears. */
+export interface ResetExportInput {
+  readonly cursor: boolean
+  readonly chunks: boolean
+}
+
+/** What resetExport cleared. */
+export interface ResetExportResult {
+  readonly cursorCleared: boolean
+  readonly chunkTasksCleared: number
+}
+
+/** Lifecycle of a chunk: pending → running → completed, or failed (and started again on retry). */
+export type ChunkTaskStatus = 'pending' | 'running' | 'completed' | 'failed'
+
+/** One chunk of a chunked run; bounds are the server's text rendering, null for an open end. */
+export interface ChunkTaskInput {
+  readonly index: number
+  readonly lo: string | null
+  readonly hi: string | null
+}
+
+/** What a chunk produced; its files are published (committed) together with its completion. */
+export interface CompleteChunkInput {
+  readonly rows: number
+  readonly bytes: number
+  readonly files: readonly FileRecordInput[]
+}
+
+/** Why a chunk failed. */
+export interface FailChunkInput {
+  readonly errorCode: string
+  readonly errorMessage: string
+}
+
+/** A chunk as stored. Fields the chunk has not reached yet are null. */
+export interface ChunkTaskRecord {
+  readonly runId: string
+  readonly exportName: string
+  readonly index: number
+  readonly lo: string | null
+  readonly hi: string | null
+  readonly status: ChunkTaskStatus
+  /** How many times the chunk was started. */
+  readonly attempts: number
+  readonly rows: number | null
+  readonly bytes: number | null
+  readonly errorCode: string | null
+  readonly errorMessage: string | null
+  readonly startedAt: Date | null
+  readonly finishedAt: Date | null
+}
+
+/** Filters for listChunkTasks; ordered by run (oldest first), then chunk index. */
+export interface ListChunkTasksOptions {
+  readonly runId?: string
+  readonly exportName?: string
+  readonly status?: ChunkTaskStatus
+}
+
+/** The process that takes over a reopened run. */
+export interface ReopenRunInput {
+  readonly pid: number
+  readonly hostname: string
 }
 
 /** Per-run throughput figures; rates are null when the run has no duration yet. */
@@ -152,8 +260,11 @@ export interface StateStore {
   beginRun(run: BeginRunInput): void
   /** Record files (uncommitted) before their temp files are renamed into place. */
   recordPendingFiles(runId: string, files: readonly FileRecordInput[]): void
-  /** In one transaction: mark every file of the run committed and the run completed. */
-  completeRun(runId: string, summary: CompleteRunSummary): void
+  /**
+   * In one transaction: mark every file of the run committed, the run completed and, when given,
+   * store the export's cursor (write before cursor: the cursor never advances past uncommitted files).
+   */
+  completeRun(runId: string, summary: CompleteRunSummary, options?: CompleteRunOptions): void
   /** Record that a run failed or was interrupted; its files stay uncommitted. */
   failRun(runId: string, failure: FailRunInput): void
   /** Runs still 'running' whose process is gone (same host) or that are older than a day (other host). */
@@ -168,6 +279,31 @@ export interface StateStore {
   listFiles(options?: ListFilesOptions): FileRecord[]
   /** Throughput figures per run, newest first. */
   metrics(options?: MetricsOptions): RunMetrics[]
+  /** The cursor of an export, or undefined before its first incremental run completes. */
+  getCursor(exportName: string): CursorRecord | undefined
+  /** Clear the cursor and/or every chunk checkpoint of an export, in one transaction. */
+  resetExport(exportName: string, what: ResetExportInput): ResetExportResult
+  /** Record the hash of a chunked run's export plan. */
+  setRunPlanHash(runId: string, hash: string): void
+  /** Record the chunks of a run, all pending. */
+  createChunkTasks(runId: string, exportName: string, tasks: readonly ChunkTaskInput[]): void
+  /** Mark a pending or failed chunk running and count the attempt; returns the attempts so far. */
+  startChunk(runId: string, index: number): number
+  /** In one transaction: record the chunk's files as committed and mark the chunk completed. */
+  completeChunk(runId: string, index: number, result: CompleteChunkInput): void
+  /** Mark a chunk failed with its error; a completed chunk is final. */
+  failChunk(runId: string, index: number, failure: FailChunkInput): void
+  /** Put the running chunks of a run back to pending (resuming after a crash); returns how many. */
+  resetRunningChunks(runId: string): number
+  /** Chunks, ordered by run (oldest first), then chunk index. */
+  listChunkTasks(options?: ListChunkTasksOptions): ChunkTaskRecord[]
+  /**
+   * The run `rivet run --resume` continues: the newest failed, interrupted or stale run of the
+   * export with chunks not all completed, unless a later run of the export completed.
+   */
+  findResumableRun(exportName: string): RunRecord | undefined
+  /** Put a failed, interrupted or stale run back to 'running' under the resuming process. */
+  reopenRun(runId: string, owner: ReopenRunInput): void
   /** Close the store; further calls fail. Closing twice is harmless. */
   close(): void
 }

@@ -18,6 +18,7 @@ export class RunCommand extends RivetCommand {
       ['Run every export', '$0 run -c rivet.yaml'],
       ['Run two exports', '$0 run -c rivet.yaml -e orders -e customers'],
       ['Machine-readable report on stdout', '$0 run -c rivet.yaml --json'],
+      ['Continue an interrupted checkpointed chunked run', '$0 run -c rivet.yaml -e orders --resume'],
     ],
   })
 
@@ -25,6 +26,7 @@ export class RunCommand extends RivetCommand {
   exports = Option.Array('-e,--export', [], { description: 'Run only this export (repeatable)' })
   json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout' })
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
+  resume = Option.Boolean('--resume', false, { description: 'Continue the interrupted run of each checkpointed chunked export, skipping its completed chunks' })
 
   protected async run(): Promise<number> {
     // loaded on use: `rivet --help` and friends should not pay for the engine's modules
@@ -35,6 +37,7 @@ export class RunCommand extends RivetCommand {
         configPath: this.config,
         exports: this.exports,
         signal,
+        resume: this.resume,
         log,
         progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
       }),

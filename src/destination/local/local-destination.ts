@@ -4,6 +4,7 @@ import { RivetError } from '../../errors/index.js'
 import type { ClosedFile, CommittedFile } from '../types.js'
 import { errnoCode, toDestWriteError } from './fs-errors.js'
 import { LocalFileSink } from './local-file-sink.js'
+import { makeDirectory } from './make-directory.js'
 import { tempFileName } from './temp-files.js'
 
 /** Options of a local destination: the resolved output directory and the run writing into it. */
@@ -39,7 +40,7 @@ export class LocalDestination {
   /** Create the directory (mkdir -p) and prove it is writable by creating and removing a probe file. */
   async prepare(): Promise<void> {
     try {
-      await fs.mkdir(this.dir, { recursive: true })
+      await makeDirectory(this.dir)
     } catch (err) {
       throw toDestWriteError(err, 'create directory', this.dir)
     }
@@ -87,6 +88,18 @@ export class LocalDestination {
     }
     await this.syncDir()
     return batch.map(({ sink, file }) => ({ finalPath: file.finalPath, fileName: sink.finalName, bytes: file.bytes, xxh3: file.xxh3 }))
+  }
+
+  /**
+   * Abandon some sinks (a chunk that will be read again): close them, remove their temp files and
+   * forget their names, so the retry can open files of the same names.
+   */
+  async discard(sinks: readonly LocalFileSink[]): Promise<void> {
+    for (const sink of sinks) {
+      if (sink.committed) throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} is committed and cannot be discarded`)
+      await sink.abort()
+      this.sinks.delete(sink.finalName)
+    }
   }
 
   /** Close every uncommitted sink of this run and remove its temp file. Committed files are kept. */

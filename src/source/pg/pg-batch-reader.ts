@@ -1,6 +1,8 @@
 import { RivetError } from '../../errors/index.js'
 import { BatchBuilder } from '../../arrow/index.js'
 import type { PgExtractPlan } from '../../plan/export-plan.js'
+import type { PgIncrementalRead } from '../../plan/incremental-plan.js'
+import { pgTypedLiteral } from '../../plan/sql-literal.js'
 import type { BatchSink, ChunkSizer } from '../types.js'
 import { CopyBinaryStream, PgRowDecoder } from './decode/index.js'
 import { PgWireConnection, classifyPgError } from './wire/index.js'
@@ -11,6 +13,15 @@ export interface PgReadResult {
   readonly batches: number
   readonly statements: number
   readonly sourceBytes: number
+  /** Incremental reads: where the cursor stands after this read (null value: no row was read). */
+  readonly cursor?: CursorAdvance
+}
+
+/** The highest cursor value read and the keys of the rows that carry it. */
+export interface CursorAdvance {
+  readonly value: string | null
+  readonly boundaryKeys: (string | null)[][] | null
+  readonly boundaryComplete: boolean
 }
 
 /**
@@ -41,11 +52,14 @@ export async function readPgBatches(plan: PgExtractPlan, sink: BatchSink, sizer:
         `SET LOCAL lock_timeout = ${Math.round(plan.lockTimeoutS * 1000)}`,
     )
     const reader = new BatchPump(plan, conn, sink)
-    if (plan.strategy.type === 'ctid') await readByCtid(plan.strategy.relation, plan.strategy.selectList, conn, reader, sizer, plan, signal)
-    else await readByCursor(plan.strategy.query, conn, reader, sizer, plan, signal)
+    let cursor: CursorAdvance | undefined
+    const strategy = plan.strategy
+    if (strategy.type === 'ctid') await readByCtid(strategy.relation, strategy.selectList, conn, reader, sizer, plan, signal)
+    else if (strategy.type === 'cursor') await readByCursor(strategy.query, conn, reader, sizer, plan, signal)
+    else cursor = await readIncremental(strategy.read, conn, reader, sizer, plan, signal)
     reader.flush()
     await conn.query('COMMIT')
-    return { rows: reader.totalRows, batches: reader.batches, statements: reader.statements, sourceBytes: reader.sourceBytes }
+    return { rows: reader.totalRows, batches: reader.batches, statements: reader.statements, sourceBytes: reader.sourceBytes, cursor }
   } catch (err) {
     if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err })
     throw classifyPgError(err)
@@ -188,6 +202,35 @@ async function readByCursor(
     await throttle(plan.throttleMs)
   }
   await conn.query('CLOSE rivet_cursor')
+}
+
+/**
+ * One incremental read, inside the caller's snapshot: the highest cursor value among the rows
+ * after the stored cursor, those rows up to that value, then the keys of the rows at that value
+ * (so the next run can tell which rows tying on it were already exported).
+ */
+async function readIncremental(
+  read: PgIncrementalRead,
+  conn: PgWireConnection,
+  pump: BatchPump,
+  sizer: ChunkSizer,
+  plan: PgExtractPlan,
+  signal: AbortSignal,
+): Promise<CursorAdvance> {
+  const after = read.after === null ? '' : ` WHERE ${read.after}`
+  const top = await conn.query(`SELECT max(${read.cursorExpr})::text FROM ${read.from}${after}`)
+  const value = top.rows[0]?.[0] ?? null
+  if (value === null) return { value: null, boundaryKeys: null, boundaryComplete: false }
+  const upTo = `${read.cursorExpr} <= ${pgTypedLiteral(value, read.cursorType)}`
+  const where = read.after === null ? upTo : `(${read.after}) AND ${upTo}`
+  await readByCursor(`SELECT ${read.selectList} FROM ${read.from} WHERE ${where}`, conn, pump, sizer, plan, signal)
+  if (read.keyExprs === null) return { value, boundaryKeys: null, boundaryComplete: false }
+  const keys = await conn.query(
+    `SELECT ${read.keyExprs.map((k) => `${k}::text`).join(', ')} FROM ${read.from} ` +
+      `WHERE ${read.cursorExpr} = ${pgTypedLiteral(value, read.cursorType)} LIMIT ${read.boundaryLimit + 1}`,
+  )
+  const complete = keys.rows.length <= read.boundaryLimit
+  return { value, boundaryKeys: complete ? keys.rows : null, boundaryComplete: complete }
 }
 
 function throttle(ms: number): Promise<void> {

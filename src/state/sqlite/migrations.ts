@@ -54,6 +54,42 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX files_export_created ON files (export_name, created_at);
     `,
   },
+  {
+    version: 2,
+    description: 'incremental cursors and chunk checkpoints',
+    up: `
+      ALTER TABLE runs ADD COLUMN plan_hash TEXT;
+      ALTER TABLE files ADD COLUMN chunk_index INTEGER;
+
+      CREATE TABLE cursors (
+        export_name        TEXT PRIMARY KEY,
+        cursor_value       TEXT NOT NULL,
+        cursor_type        TEXT NOT NULL,
+        boundary_keys_json TEXT,
+        boundary_complete  INTEGER NOT NULL CHECK (boundary_complete IN (0, 1)),
+        run_id             TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
+      );
+
+      CREATE TABLE chunk_tasks (
+        run_id        TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        export_name   TEXT NOT NULL,
+        chunk_index   INTEGER NOT NULL,
+        lo            TEXT,
+        hi            TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'completed', 'failed')),
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        rows          INTEGER,
+        bytes         INTEGER,
+        error_code    TEXT,
+        error_message TEXT,
+        started_at    TEXT,
+        finished_at   TEXT,
+        PRIMARY KEY (run_id, chunk_index)
+      );
+      CREATE INDEX chunk_tasks_export ON chunk_tasks (export_name);
+    `,
+  },
 ]
 
 /** The schema version this code writes. */

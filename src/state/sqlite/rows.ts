@@ -1,4 +1,4 @@
-import type { FileRecord, RunRecord, RunStatus } from '../types.js'
+import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, FileRecord, RunRecord, RunStatus } from '../types.js'
 
 /** A `runs` row as better-sqlite3 returns it. */
 export interface RunRow {
@@ -22,6 +22,7 @@ export interface RunRow {
   compression: string
   mode: string
   stats_json: string | null
+  plan_hash: string | null
 }
 
 /** A `files` row as better-sqlite3 returns it. */
@@ -39,6 +40,35 @@ export interface FileRow {
   compression: string
   created_at: string
   committed: number
+  chunk_index: number | null
+}
+
+/** A `cursors` row as better-sqlite3 returns it. */
+export interface CursorRow {
+  export_name: string
+  cursor_value: string
+  cursor_type: string
+  boundary_keys_json: string | null
+  boundary_complete: number
+  run_id: string
+  updated_at: string
+}
+
+/** A `chunk_tasks` row as better-sqlite3 returns it. */
+export interface ChunkTaskRow {
+  run_id: string
+  export_name: string
+  chunk_index: number
+  lo: string | null
+  hi: string | null
+  status: ChunkTaskStatus
+  attempts: number
+  rows: number | null
+  bytes: number | null
+  error_code: string | null
+  error_message: string | null
+  started_at: string | null
+  finished_at: string | null
 }
 
 /** Dates are stored as ISO-8601 UTC text, which also sorts chronologically. */
@@ -74,6 +104,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     compression: row.compression,
     mode: row.mode,
     stats: row.stats_json === null ? null : (JSON.parse(row.stats_json) as unknown),
+    planHash: row.plan_hash,
   }
 }
 
@@ -93,5 +124,38 @@ export function toFileRecord(row: FileRow): FileRecord {
     compression: row.compression,
     createdAt: new Date(row.created_at),
     committed: row.committed === 1,
+    chunkIndex: row.chunk_index,
+  }
+}
+
+/** Map a `cursors` row to its camelCase record. */
+export function toCursorRecord(row: CursorRow): CursorRecord {
+  return {
+    exportName: row.export_name,
+    value: row.cursor_value,
+    type: row.cursor_type,
+    boundaryKeys: row.boundary_keys_json === null ? null : (JSON.parse(row.boundary_keys_json) as (string | null)[][]),
+    boundaryComplete: row.boundary_complete === 1,
+    runId: row.run_id,
+    updatedAt: new Date(row.updated_at),
+  }
+}
+
+/** Map a `chunk_tasks` row to its camelCase record. */
+export function toChunkTaskRecord(row: ChunkTaskRow): ChunkTaskRecord {
+  return {
+    runId: row.run_id,
+    exportName: row.export_name,
+    index: row.chunk_index,
+    lo: row.lo,
+    hi: row.hi,
+    status: row.status,
+    attempts: row.attempts,
+    rows: row.rows,
+    bytes: row.bytes,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    startedAt: row.started_at === null ? null : new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
   }
 }

@@ -4,35 +4,21 @@ import { RivetError } from '../../errors/index.js'
 import { toRunMetrics } from '../metrics.js'
 import { isStaleRun } from '../stale.js'
 import type {
-  BeginRunInput, CompleteRunSummary, FailRunInput, FileRecord, FileRecordInput, ListFilesOptions,
-  ListRunsOptions, MetricsOptions, RunMetrics, RunRecord, StateStore,
+  BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput,
+  CursorRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, ListChunkTasksOptions, ListFilesOptions,
+  ListRunsOptions, MetricsOptions, ReopenRunInput, ResetExportInput, ResetExportResult, RunMetrics, RunRecord, StateStore,
 } from '../types.js'
 import { toStateError } from './errors.js'
 import { openDatabase } from './open-database.js'
-import { toFileRecord, toIso, toRunRecord, toStatsJson, type FileRow, type RunRow } from './rows.js'
+import {
+  toChunkTaskRecord, toCursorRecord, toFileRecord, toIso, toRunRecord, toStatsJson,
+  type ChunkTaskRow, type CursorRow, type FileRow, type RunRow,
+} from './rows.js'
+import {
+  COMPLETE_CHUNK, COMPLETE_RUN, FAIL_CHUNK, FAIL_RUN, INSERT_CHUNK_TASK, INSERT_FILE, INSERT_RUN, MARK_INTERRUPTED, REOPEN_RUN,
+  RESET_RUNNING_CHUNKS, SELECT_CHUNK_STATUS, SELECT_CURSOR, SELECT_RESUMABLE_RUNS, START_CHUNK, UPSERT_CURSOR,
+} from './sql.js'
 import { whereClause } from './where.js'
-
-const INSERT_RUN = `INSERT INTO runs
-  (run_id, export_name, status, started_at, pid, hostname, rivet_version, config_path, format, compression, mode)
-  VALUES (@runId, @exportName, 'running', @startedAt, @pid, @hostname, @rivetVersion, @configPath, @format, @compression, @mode)`
-
-const INSERT_FILE = `INSERT INTO files
-  (run_id, export_name, path, file_name, part_index, rows, bytes, xxh3, format, compression, created_at, committed)
-  VALUES (@runId, @exportName, @path, @fileName, @partIndex, @rows, @bytes, @xxh3, @format, @compression, @createdAt, 0)`
-
-const COMPLETE_RUN = `UPDATE runs SET status = 'completed', finished_at = @finishedAt, rows = @rows, bytes = @bytes,
-  files_count = @filesCount, duration_ms = @durationMs, peak_rss_bytes = @peakRssBytes, stats_json = @statsJson,
-  error_code = NULL, error_message = NULL
-  WHERE run_id = @runId AND status = 'running'`
-
-// A completed run is final: a late failure report must not rewrite it.
-const FAIL_RUN = `UPDATE runs SET status = @status, finished_at = @finishedAt, rows = @rows, bytes = @bytes,
-  duration_ms = @durationMs, peak_rss_bytes = @peakRssBytes, stats_json = @statsJson,
-  error_code = @errorCode, error_message = @errorMessage
-  WHERE run_id = @runId AND status <> 'completed'`
-
-const MARK_INTERRUPTED = `UPDATE runs SET status = 'interrupted', finished_at = ?, error_code = 'RIVET_CANCELLED', error_message = ?
-  WHERE run_id = ? AND status = 'running'`
 
 /** StateStore over a local SQLite file (WAL mode). Single writer: the main-thread coordinator. */
 export class SqliteStateStore implements StateStore {
@@ -53,18 +39,11 @@ export class SqliteStateStore implements StateStore {
 
   recordPendingFiles(runId: string, files: readonly FileRecordInput[]): void {
     this.guard('record pending files', () => {
-      const insert = this.db.prepare(INSERT_FILE)
-      this.db.transaction(() => {
-        const exportName = this.requireRun(runId).export_name
-        const now = new Date()
-        for (const file of files) {
-          insert.run({ ...file, runId, exportName, createdAt: toIso(file.createdAt ?? now) })
-        }
-      }).immediate()
+      this.db.transaction(() => this.insertFiles(runId, files, false)).immediate()
     })
   }
 
-  completeRun(runId: string, summary: CompleteRunSummary): void {
+  completeRun(runId: string, summary: CompleteRunSummary, options: CompleteRunOptions = {}): void {
     this.guard('complete run', () => {
       const params = {
         runId, rows: summary.rows, bytes: summary.bytes, filesCount: summary.filesCount, durationMs: summary.durationMs,
@@ -74,6 +53,8 @@ export class SqliteStateStore implements StateStore {
         // Files and run flip together: a reader never sees committed files of an unfinished run.
         this.db.prepare('UPDATE files SET committed = 1 WHERE run_id = ?').run(runId)
         if (this.db.prepare(COMPLETE_RUN).run(params).changes === 0) throw this.notRunning(runId, 'complete')
+        // Write before cursor: the cursor advances in the transaction that commits the files, never earlier.
+        if (options.cursor) this.writeCursor(this.requireRun(runId), options.cursor, summary.finishedAt)
       })
     })
   }
@@ -135,6 +116,111 @@ export class SqliteStateStore implements StateStore {
     return this.guard('read metrics', () => this.selectRuns(options).map(toRunMetrics))
   }
 
+  getCursor(exportName: string): CursorRecord | undefined {
+    return this.guard('read cursor', () => {
+      const row = this.db.prepare(SELECT_CURSOR).get(exportName) as CursorRow | undefined
+      return row === undefined ? undefined : toCursorRecord(row)
+    })
+  }
+
+  resetExport(exportName: string, what: ResetExportInput): ResetExportResult {
+    return this.guard('reset export', () =>
+      this.db.transaction(() => ({
+        cursorCleared: what.cursor && this.db.prepare('DELETE FROM cursors WHERE export_name = ?').run(exportName).changes > 0,
+        chunkTasksCleared: what.chunks ? this.db.prepare('DELETE FROM chunk_tasks WHERE export_name = ?').run(exportName).changes : 0,
+      })).immediate(),
+    )
+  }
+
+  setRunPlanHash(runId: string, hash: string): void {
+    this.guard('record plan hash', () => {
+      this.db.transaction(() => {
+        if (this.db.prepare('UPDATE runs SET plan_hash = ? WHERE run_id = ?').run(hash, runId).changes === 0) this.requireRun(runId)
+      }).immediate()
+    })
+  }
+
+  createChunkTasks(runId: string, exportName: string, tasks: readonly ChunkTaskInput[]): void {
+    this.guard('record chunks', () => {
+      const insert = this.db.prepare(INSERT_CHUNK_TASK)
+      this.db.transaction(() => {
+        const run = this.requireRun(runId)
+        if (run.export_name !== exportName) {
+          throw new RivetError('RIVET_INTERNAL', `cannot record chunks of export ${exportName} for run ${runId} of export ${run.export_name}`, {
+            details: { path: this.path, runId, exportName, runExportName: run.export_name },
+          })
+        }
+        for (const task of tasks) insert.run({ runId, exportName, index: toChunkIndex(task.index), lo: task.lo, hi: task.hi })
+      }).immediate()
+    })
+  }
+
+  startChunk(runId: string, index: number): number {
+    return this.guard('start chunk', () =>
+      this.db.transaction(() => {
+        const row = this.db.prepare(START_CHUNK).get(toIso(new Date()), runId, index) as { attempts: number } | undefined
+        if (row === undefined) throw this.chunkNotReady(runId, index, 'start')
+        return row.attempts
+      }).immediate(),
+    )
+  }
+
+  completeChunk(runId: string, index: number, result: CompleteChunkInput): void {
+    this.guard('complete chunk', () => {
+      const params = { runId, index, rows: result.rows, bytes: result.bytes, finishedAt: toIso(new Date()) }
+      // Durable like completeRun: once the files are published, losing this record would redo the chunk.
+      this.durably(() => {
+        if (this.db.prepare(COMPLETE_CHUNK).run(params).changes === 0) throw this.chunkNotReady(runId, index, 'complete')
+        // The chunk's files are published with the chunk: a resumed run keeps them and skips the chunk.
+        this.insertFiles(runId, result.files.map((file) => ({ ...file, chunkIndex: index })), true)
+      })
+    })
+  }
+
+  failChunk(runId: string, index: number, failure: FailChunkInput): void {
+    this.guard('record chunk failure', () => {
+      const params = { runId, index, ...failure, finishedAt: toIso(new Date()) }
+      this.db.transaction(() => {
+        if (this.db.prepare(FAIL_CHUNK).run(params).changes === 0) throw this.chunkNotReady(runId, index, 'fail')
+      }).immediate()
+    })
+  }
+
+  resetRunningChunks(runId: string): number {
+    return this.guard('reset running chunks', () => this.db.transaction(() => this.db.prepare(RESET_RUNNING_CHUNKS).run(runId).changes).immediate())
+  }
+
+  listChunkTasks(options: ListChunkTasksOptions = {}): ChunkTaskRecord[] {
+    return this.guard('list chunks', () => {
+      const where = whereClause([
+        ['c.run_id = ?', options.runId],
+        ['c.export_name = ?', options.exportName],
+        ['c.status = ?', options.status],
+      ])
+      const sql = `SELECT c.* FROM chunk_tasks c JOIN runs r ON r.run_id = c.run_id ${where.sql}
+        ORDER BY r.started_at, r.rowid, c.chunk_index`
+      return (this.db.prepare(sql).all(...where.params) as ChunkTaskRow[]).map(toChunkTaskRecord)
+    })
+  }
+
+  findResumableRun(exportName: string): RunRecord | undefined {
+    return this.guard('find resumable run', () => {
+      const candidates = (this.db.prepare(SELECT_RESUMABLE_RUNS).all(exportName) as RunRow[]).map(toRunRecord)
+      const hostname = os.hostname()
+      const now = new Date()
+      // A 'running' run whose process is alive is being worked on: it is not for another process to resume.
+      return candidates.find((run) => run.status !== 'running' || isStaleRun(run, hostname, now))
+    })
+  }
+
+  reopenRun(runId: string, owner: ReopenRunInput): void {
+    this.guard('reopen run', () => {
+      this.db.transaction(() => {
+        if (this.db.prepare(REOPEN_RUN).run({ runId, pid: owner.pid, hostname: owner.hostname }).changes === 0) throw this.notRunning(runId, 'reopen')
+      }).immediate()
+    })
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }
@@ -148,6 +234,36 @@ export class SqliteStateStore implements StateStore {
     const sql = `SELECT * FROM runs ${where.sql} ORDER BY started_at DESC, rowid DESC LIMIT ?`
     const rows = this.db.prepare(sql).all(...where.params, toLimit(options.limit)) as RunRow[]
     return rows.map(toRunRecord)
+  }
+
+  /** Insert file records; call inside a transaction. */
+  private insertFiles(runId: string, files: readonly FileRecordInput[], committed: boolean): void {
+    const insert = this.db.prepare(INSERT_FILE)
+    const exportName = this.requireRun(runId).export_name
+    const now = new Date()
+    for (const file of files) {
+      insert.run({
+        runId, exportName, path: file.path, fileName: file.fileName, partIndex: file.partIndex, rows: file.rows, bytes: file.bytes,
+        xxh3: file.xxh3, format: file.format, compression: file.compression, createdAt: toIso(file.createdAt ?? now),
+        committed: committed ? 1 : 0, chunkIndex: file.chunkIndex ?? null,
+      })
+    }
+  }
+
+  /** Upsert the export's cursor; call inside the transaction that completes the run. */
+  private writeCursor(run: RunRow, cursor: CursorInput, updatedAt: Date): void {
+    this.db.prepare(UPSERT_CURSOR).run({
+      exportName: run.export_name, value: cursor.value, type: cursor.type, runId: run.run_id, updatedAt: toIso(updatedAt),
+      boundaryKeysJson: cursor.boundaryKeys === null ? null : JSON.stringify(cursor.boundaryKeys),
+      boundaryComplete: cursor.boundaryComplete ? 1 : 0,
+    })
+  }
+
+  private chunkNotReady(runId: string, index: number, verb: string): RivetError {
+    const row = this.db.prepare(SELECT_CHUNK_STATUS).get(runId, index) as { status: string } | undefined
+    const details = { path: this.path, runId, index, status: row?.status ?? null }
+    const reason = row === undefined ? 'it is not recorded' : `its status is '${row.status}'`
+    return new RivetError('RIVET_INTERNAL', `cannot ${verb} chunk ${index} of run ${runId}: ${reason}`, { details })
   }
 
   private requireRun(runId: string): RunRow {
@@ -193,6 +309,12 @@ function toLimit(limit: number | undefined): number {
   if (limit === undefined) return -1
   if (!Number.isInteger(limit) || limit < 0) throw new RivetError('RIVET_INTERNAL', `invalid limit ${limit}: expected a non-negative integer`)
   return limit
+}
+
+/** Chunk indexes are non-negative integers (SQLite would store 1.5 in an INTEGER column). */
+function toChunkIndex(index: number): number {
+  if (!Number.isInteger(index) || index < 0) throw new RivetError('RIVET_INTERNAL', `invalid chunk index ${index}: expected a non-negative integer`)
+  return index
 }
 
 /** Open (creating and migrating if needed) the SQLite state store at `statePath`. */

@@ -13,7 +13,7 @@ describe('docs/cli.md', () => {
 
   it('documents every command with a description and examples', () => {
     const doc = renderCliReference()
-    for (const path of ['rivet run', 'rivet demo', 'rivet state files', 'rivet metrics', 'rivet schema config']) expect(doc).toContain(`## \`${path}`)
+    for (const path of ['rivet run', 'rivet demo', 'rivet state files', 'rivet state chunks', 'rivet state reset', 'rivet metrics', 'rivet schema config']) expect(doc).toContain(`## \`${path}`)
     expect(doc.match(/Examples:/g)?.length).toBeGreaterThanOrEqual(5)
   })
 })

@@ -30,6 +30,12 @@ describe('defaults', () => {
       table: { schema: 'public', name: 'orders' },
       query: null,
       mode: 'full',
+      incremental: null,
+      uniqueKey: null,
+      chunked: null,
+      timeWindow: null,
+      chunkMaxStatementS: 1,
+      metaColumns: { exportedAt: false, rowHash: null },
       format: 'parquet',
       compression: 'zstd',
       compressionLevel: null,
@@ -229,7 +235,8 @@ describe('loadConfig', () => {
     tmp.write('example/sql/big_customers.sql', 'select * from customers where spend > 1000')
     const file = tmp.write('example/rivet.yaml', EXAMPLE_CONFIG)
     const config = loadConfig(file, { env: { DATABASE_URL: 'postgresql://rivet:x@db/shop' } })
-    expect(config.exports.map((e) => e.name)).toEqual(['orders', 'big_customers'])
+    expect(config.exports.map((e) => e.name)).toEqual(['orders', 'big_customers', 'events', 'order_lines'])
+    expect(config.exports.map((e) => e.mode)).toEqual(['full', 'full', 'incremental', 'chunked'])
     expect(config.source.tuning.profile).toBe('safe')
     expect(config.exports[1].tuning.batchSize).toBe(10000)
   })

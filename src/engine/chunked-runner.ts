@@ -1,0 +1,393 @@
+import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
+import type pg from 'pg'
+import type { ResolvedExport } from '../config/index.js'
+import { LocalDestination, resolveOutputDir } from '../destination/index.js'
+import { RivetError, toRivetError } from '../errors/index.js'
+import {
+  DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, buildPgExtractPlan, chunkPredicate, filteredPgStrategy, findColumn, integerChunkStep,
+  pgSourceOf, planDayRanges, planIntegerRanges, rangeDensity, rangesFromBoundaries,
+} from '../plan/index.js'
+import type { ChunkRange, SourceConnectParams } from '../plan/index.js'
+import {
+  clampParallelism, describePgExport, openPgClient, pgColumnRange, pgConnectionBudget, pgIsUniqueNotNull, pgRowBoundaries, pgRowEstimate, quoteIdent,
+  toConnectParams,
+} from '../source/pg/index.js'
+import type { PgExportFacts } from '../source/pg/index.js'
+import type { RunRecord } from '../state/index.js'
+import type { ColumnSpec } from '../types/index.js'
+import { RIVET_VERSION } from '../version.js'
+import { runPipeline } from './export-pipeline.js'
+import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
+import { encodeEmpty, encodeSpecFor, newRunId, publishFiles, runExport } from './export-runner.js'
+import type { CommittedFileSummary, ExportContext, ExportResult } from './export-runner.js'
+import { RssSampler } from './memory.js'
+import type { ExtractStats } from './messages.js'
+import { OutputWriter } from './output-writer.js'
+import type { WrittenFile } from './output-writer.js'
+
+const MB = 1024 * 1024
+/** Memory the process needs besides the chunk pipelines (heaps, encoders, wasm). */
+const BASE_MEMORY_MB = 192
+
+/** The chunk column and the ranges of one chunked run. */
+interface ChunkLayout {
+  readonly column: ColumnSpec
+  readonly expr: string
+  readonly ranges: readonly ChunkRange[]
+}
+
+/**
+ * Run a chunked export: the rows are cut into ranges of the chunk column, each read in its own
+ * short transaction by one of `parallel` concurrent readers (one connection each, never more
+ * than the source can spare), each written to its own file(s). With `chunk_checkpoint` every
+ * chunk is recorded in state and its files are published as soon as it completes, so
+ * `rivet run --resume` continues an interrupted run without reading completed chunks again;
+ * without it the files are published together when the last chunk completes.
+ */
+export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport): Promise<ExportResult> {
+  const chunked = exp.chunked
+  if (chunked === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not chunked`)
+  const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
+  const client = await openPgClient(connect)
+  let facts: PgExportFacts
+  let layout: ChunkLayout | 'single'
+  let parallel: number
+  let resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null = null
+  const planHash = chunkPlanHash(exp)
+  try {
+    facts = await describePgExport(client, exp)
+    if (ctx.resume) {
+      resumed = await resumableRun(ctx, exp, planHash, facts)
+      layout = { ...resolveChunkColumn(exp, facts, ctx.log), ranges: [] }
+    } else {
+      layout = await planChunks(client, exp, facts, ctx.log)
+    }
+    parallel = await chooseParallelism(client, exp, ctx.log)
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+  if (layout === 'single') return runExport(ctx, exp)
+  return runChunks(ctx, exp, connect, facts, layout, parallel, planHash, resumed)
+}
+
+/** The chunk column: `chunk_column`, else the single-column primary key (said so in the log). */
+function resolveChunkColumn(exp: ResolvedExport, facts: PgExportFacts, log: (line: string) => void): { column: ColumnSpec; expr: string } {
+  const chunked = exp.chunked!
+  if (chunked.column !== null) {
+    const column = findColumn(exp, facts.columns, chunked.column, 'chunk_column')
+    return { column, expr: quoteIdent(column.name) }
+  }
+  // keyset paging may also use unique_key; ranges need the integer primary key
+  const pk = (chunked.strategy === 'keyset' ? exp.uniqueKey : null) ?? facts.relation?.primaryKey ?? null
+  const column = pk !== null && pk.length === 1 ? facts.columns.find((c) => c.name === pk[0]) : undefined
+  const usable = column !== undefined && (chunked.strategy === 'keyset' || chunked.strategy === 'dense' || column.type.kind === 'int')
+  if (!usable) {
+    throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: no chunk_column is set and the ${exp.table !== null ? 'table has no single-column integer primary key' : 'export is a query'} to use instead`, {
+      hint: 'set chunk_column to an indexed NOT NULL column (an integer for ranges; any sortable type with chunk_dense or chunk_by_key)',
+      details: { export: exp.name, primaryKey: pk },
+    })
+  }
+  log(`export ${exp.name}: chunking on ${pk === exp.uniqueKey ? 'the unique key' : 'the primary key'} ${column.name}`)
+  return { column, expr: quoteIdent(column.name) }
+}
+
+/** Probe the chunk column and cut its values into ranges; 'single' when the table is too small to chunk. */
+async function planChunks(client: pg.Client, exp: ResolvedExport, facts: PgExportFacts, log: (line: string) => void): Promise<ChunkLayout | 'single'> {
+  const chunked = exp.chunked!
+  const { column, expr } = resolveChunkColumn(exp, facts, log)
+  const { from } = pgSourceOf(exp, facts)
+  const estimate = facts.relation !== null && facts.relation.estimatedRows >= 0 ? facts.relation.estimatedRows : await pgRowEstimate(client, from)
+  const rowsPerChunk = chunked.size ?? (chunked.count !== null ? Math.max(1, Math.ceil(estimate / chunked.count)) : DEFAULT_CHUNK_SIZE)
+  if (chunked.strategy !== 'days' && chunked.count === null && estimate < rowsPerChunk && estimate >= 0 && facts.relation !== null && facts.relation.estimatedRows >= 0) {
+    log(`export ${exp.name}: about ${estimate} rows, fewer than one chunk (${rowsPerChunk}): read in a single snapshot instead`)
+    return 'single'
+  }
+  const range = await pgColumnRange(client, from, expr)
+  if (range.hasNulls) {
+    throw new RivetError('RIVET_PLAN_CHUNK_NULLS', `export ${exp.name}: chunk column ${column.name} holds NULLs; chunked reads would skip those rows`, {
+      hint: `choose a NOT NULL chunk column, or export with a query that handles them (e.g. WHERE ${column.name} IS NOT NULL plus a second export for the NULL rows)`,
+      details: { export: exp.name, column: column.name },
+    })
+  }
+  if (range.min === null || range.max === null) return { column, expr, ranges: [{ index: 0, lo: null, hi: null }] }
+  switch (chunked.strategy) {
+    case 'range': {
+      if (column.type.kind !== 'int') {
+        throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk column ${column.name} is ${column.sourceType}; range chunks need an integer column`, {
+          hint: 'use chunk_dense: true or chunk_by_key: true (any sortable type), or chunk_by_days for a date column',
+        })
+      }
+      const min = BigInt(range.min)
+      const max = BigInt(range.max)
+      const step = integerChunkStep(min, max, chunked.size, chunked.count)
+      const density = rangeDensity(estimate, min, max, step)
+      if (density.density < SPARSE_DENSITY) {
+        log(
+          `export ${exp.name}: warning: ${column.name} is sparse — about ${estimate} rows over a span of ${density.span} values ` +
+            `(density ${density.density.toFixed(4)}); about ${density.likelyEmptyChunks} chunk(s) will be empty. ` +
+            'chunk_dense: true or chunk_by_key: true cut chunks by rows instead; chunk_count sets the number of chunks directly',
+        )
+      }
+      return { column, expr, ranges: planIntegerRanges(exp.name, min, max, step) }
+    }
+    case 'days': {
+      if (column.type.kind !== 'date' && column.type.kind !== 'timestamp') {
+        throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk_by_days needs a date or timestamp column; ${column.name} is ${column.sourceType}`)
+      }
+      return { column, expr, ranges: planDayRanges(exp.name, range.min.slice(0, 10), range.max.slice(0, 10), chunked.days ?? 1) }
+    }
+    case 'dense':
+    case 'keyset': {
+      if (chunked.strategy === 'keyset' && facts.relation !== null && !(await pgIsUniqueNotNull(client, facts.relation.oid, column.name))) {
+        throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk_by_key needs a unique NOT NULL key; ${column.name} has no unique index of its own or allows NULL`, {
+          hint: 'use chunk_dense: true for a non-unique column, or name the primary key in chunk_column',
+        })
+      }
+      const bounds = await pgRowBoundaries(client, from, expr, column.sourceType, rowsPerChunk)
+      return { column, expr, ranges: rangesFromBoundaries(exp.name, bounds) }
+    }
+  }
+}
+
+/** `parallel`, clamped to the connections the source can spare and to the memory budget. */
+async function chooseParallelism(client: pg.Client, exp: ResolvedExport, log: (line: string) => void): Promise<number> {
+  const wanted = exp.chunked!.parallel
+  const budget = await pgConnectionBudget(client)
+  const perChunkMb = (batchTargetBytes(exp) * 6) / MB // the builder, its IPC copy, three in flight, the encoder's copy
+  const memoryMax = Math.max(1, Math.floor((exp.tuning.memoryMb - BASE_MEMORY_MB) / perChunkMb))
+  const { parallel, reason } = clampParallelism(wanted, budget, memoryMax)
+  if (parallel < 1) {
+    throw new RivetError('RIVET_SOURCE_NO_CONNECTIONS', `export ${exp.name}: ${reason ?? 'the source has no connection to spare'}`, { details: { export: exp.name } })
+  }
+  if (reason !== null) log(`export ${exp.name}: parallel ${wanted} clamped to ${parallel}: ${reason}`)
+  return parallel
+}
+
+/** The interrupted checkpointed run to continue, with its unfinished chunks. */
+async function resumableRun(ctx: ExportContext, exp: ResolvedExport, planHash: string, _facts: PgExportFacts): Promise<{ run: RunRecord; pending: ChunkRange[]; done: number }> {
+  if (!exp.chunked!.checkpoint) {
+    throw new RivetError('RIVET_RESUME_NOTHING', `export ${exp.name}: --resume needs chunk_checkpoint: true (only checkpointed chunked runs can be resumed)`)
+  }
+  const run = ctx.state.findResumableRun(exp.name)
+  if (run === undefined) throw new RivetError('RIVET_RESUME_NOTHING', `export ${exp.name}: no interrupted checkpointed run to resume`)
+  if (run.planHash !== planHash) {
+    throw new RivetError('RIVET_RESUME_PLAN_CHANGED', `export ${exp.name}: the export's settings changed since run ${run.runId}; its chunks no longer match`, {
+      details: { export: exp.name, runId: run.runId },
+    })
+  }
+  ctx.state.resetRunningChunks(run.runId)
+  const tasks = ctx.state.listChunkTasks({ runId: run.runId })
+  const pending = tasks.filter((t) => t.status !== 'completed').map((t) => ({ index: t.index, lo: t.lo, hi: t.hi }))
+  const done = tasks.length - pending.length
+  ctx.log(`export ${exp.name}: resuming run ${run.runId}: ${done} of ${tasks.length} chunk(s) already completed, ${pending.length} to read`)
+  return { run, pending, done }
+}
+
+/** Hash of everything that decides which rows land in which chunk file: a resume must match it. */
+export function chunkPlanHash(exp: ResolvedExport): string {
+  const c = exp.chunked!
+  const relevant = {
+    table: exp.table, query: exp.query, format: exp.format, compression: exp.compression, compressionLevel: exp.compressionLevel,
+    maxFileSizeBytes: exp.maxFileSizeBytes, columns: exp.columns, destination: exp.destination.path, metaColumns: exp.metaColumns,
+    chunk: { column: c.column, strategy: c.strategy, size: c.size, count: c.count, days: c.days },
+  }
+  return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 32)
+}
+
+/** Read the chunks with `parallel` concurrent readers, publish, record the run. */
+async function runChunks(
+  ctx: ExportContext,
+  exp: ResolvedExport,
+  connect: SourceConnectParams,
+  facts: PgExportFacts,
+  layout: ChunkLayout,
+  parallel: number,
+  planHash: string,
+  resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null,
+): Promise<ExportResult> {
+  const chunked = exp.chunked!
+  const began = new Date()
+  const startedAt = resumed?.run.startedAt ?? began
+  const runId = resumed?.run.runId ?? newRunId(startedAt)
+  const rss = new RssSampler()
+  const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
+  const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
+  progressTimer?.unref()
+  if (resumed !== null) {
+    ctx.state.reopenRun(runId, { pid: process.pid, hostname: hostname() })
+  } else {
+    ctx.state.beginRun({
+      runId, exportName: exp.name, startedAt, pid: process.pid, hostname: hostname(), rivetVersion: RIVET_VERSION,
+      configPath: ctx.config.configPath, format: exp.format, compression: exp.compression, mode: exp.mode,
+    })
+    ctx.state.setRunPlanHash(runId, planHash)
+    if (chunked.checkpoint) ctx.state.createChunkTasks(runId, exp.name, layout.ranges.map((r) => ({ index: r.index, lo: r.lo, hi: r.hi })))
+  }
+  const pending = resumed?.pending ?? [...layout.ranges]
+  const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
+  ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
+  const destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
+  const encode = encodeSpecFor(exp, facts.columns)
+  const abort = new AbortController()
+  const onOuterAbort = () => abort.abort()
+  ctx.signal?.addEventListener('abort', onOuterAbort, { once: true })
+  const written: WrittenFile[] = []
+  const committed: CommittedFileSummary[] = []
+  const stats = new StatsTotal()
+  let rows = 0
+  let failure: RivetError | null = null
+  try {
+    await destination.prepare()
+    const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, facts.columns, { ...encode, options: { ...encode.options, header: true } }) : null
+    const reader = async (): Promise<void> => {
+      for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
+        try {
+          const result = await readChunk(ctx, exp, connect, facts, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
+          rows += result.rows
+          stats.add(result.stats)
+          if (chunked.checkpoint) committed.push(...result.committed)
+          else written.push(...result.files)
+        } catch (err) {
+          failure ??= toRivetError(err)
+          abort.abort()
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(parallel, pending.length) }, reader))
+    if (failure === null && ctx.signal?.aborted) failure = new RivetError('RIVET_CANCELLED', 'the run was interrupted')
+    if (failure !== null) throw failure
+    if (!chunked.checkpoint) {
+      written.sort((a, b) => a.finalName.localeCompare(b.finalName))
+      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written)))
+    }
+    // a resumed run also owns the rows of the chunks completed before the interruption
+    const totalRows = chunked.checkpoint
+      ? ctx.state.listChunkTasks({ runId }).filter((t) => t.status === 'completed').reduce((n, t) => n + (t.rows ?? 0), 0)
+      : rows
+    if (totalRows === 0 && !exp.skipEmpty && ctx.state.listFiles({ runId }).length === 0) {
+      // an export without rows still gets one file carrying the schema
+      const writer = newWriter(exp, facts.columns, destination, startedAt, null, csvHeader)
+      const files = await writer.finish(await encodeEmpty(ctx.pools, facts.columns, encode))
+      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files)))
+    }
+    const allFiles = ctx.state.listFiles({ runId, includeUncommitted: true })
+    const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
+    const durationMs = Date.now() - began.getTime()
+    const peakRssBytes = rss.stop()
+    const finalStats = stats.result(parallel, total)
+    ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
+    const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
+    return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns: facts.columns, error: null }
+  } catch (err) {
+    const error = toRivetError(err)
+    await destination.abort().catch(() => undefined)
+    const peakRssBytes = rss.stop()
+    const durationMs = Date.now() - began.getTime()
+    ctx.state.failRun(runId, {
+      status: error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed', errorCode: error.code, errorMessage: error.message,
+      finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
+    })
+    if (chunked.checkpoint) ctx.log(`export ${exp.name}: completed chunks are kept; \`rivet run --resume -e ${exp.name}\` continues with the rest`)
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns: facts.columns, error }
+  } finally {
+    ctx.signal?.removeEventListener('abort', onOuterAbort)
+    if (progressTimer) clearInterval(progressTimer)
+  }
+}
+
+/** One chunk, retried on retryable errors up to chunk_max_attempts (backoff doubling from tuning.retry_backoff_ms). */
+async function readChunk(
+  ctx: ExportContext,
+  exp: ResolvedExport,
+  connect: SourceConnectParams,
+  facts: PgExportFacts,
+  layout: ChunkLayout,
+  range: ChunkRange,
+  destination: LocalDestination,
+  encode: EncodeSpec,
+  csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,
+  startedAt: Date,
+  progress: PipelineProgress,
+  signal: AbortSignal,
+  runId: string,
+): Promise<{ rows: number; stats: ExtractStats; files: WrittenFile[]; committed: CommittedFileSummary[] }> {
+  const chunked = exp.chunked!
+  const strategy = filteredPgStrategy(exp, facts, chunkPredicate(layout.expr, layout.column.sourceType, range))
+  // an unbounded single chunk is the whole export: still read through a cursor, never by ctid
+  const plan = buildPgExtractPlan(exp, connect, facts, strategy.type === 'cursor' ? strategy : { type: 'cursor', query: `SELECT ${pgSourceOf(exp, facts).selectList} FROM ${pgSourceOf(exp, facts).from}` })
+  for (let attempt = 1; ; attempt++) {
+    if (chunked.checkpoint) ctx.state.startChunk(runId, range.index)
+    const writer = newWriter(exp, facts.columns, destination, startedAt, range.index, csvHeader)
+    try {
+      const result = await runPipeline(ctx.pools, plan, encode, writer, progress, signal)
+      const files = await writer.finish(null)
+      if (!chunked.checkpoint) return { rows: result.rows, stats: result.stats, files, committed: [] }
+      const committed = await publishChunk(ctx, exp, destination, runId, range.index, files, result.rows)
+      return { rows: result.rows, stats: result.stats, files, committed }
+    } catch (err) {
+      const error = toRivetError(err)
+      await destination.discard(writer.sinks).catch(() => undefined)
+      const retry = error.exitCode === 2 && error.code !== 'RIVET_CANCELLED' && attempt < chunked.maxAttempts && !signal.aborted
+      if (chunked.checkpoint) ctx.state.failChunk(runId, range.index, { errorCode: error.code, errorMessage: error.message })
+      if (!retry) throw error
+      const delay = Math.min(60_000, exp.tuning.retryBackoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
+      ctx.log(`export ${exp.name}: chunk ${range.index} failed (${error.code}: ${error.message}); attempt ${attempt + 1} of ${chunked.maxAttempts} in ${Math.round(delay)} ms`)
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
+/** Publish a checkpointed chunk's files and record the chunk completed with them, in that order. */
+async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination: LocalDestination, runId: string, index: number, files: WrittenFile[], rows: number): Promise<CommittedFileSummary[]> {
+  const committed = files.length === 0 ? [] : await destination.commit(files.map((f) => f.sink))
+  const records = committed.map((c, i) => ({
+    path: c.finalPath, fileName: c.fileName, partIndex: files[i]!.partIndex, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3,
+    format: exp.format, compression: exp.compression, chunkIndex: index,
+  }))
+  ctx.state.completeChunk(runId, index, { rows, bytes: committed.reduce((n, c) => n + c.bytes, 0), files: records })
+  return committed.map((c, i) => ({ path: c.finalPath, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
+}
+
+function newWriter(
+  exp: ResolvedExport,
+  columns: readonly ColumnSpec[],
+  destination: LocalDestination,
+  startedAt: Date,
+  chunk: number | null,
+  csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,
+): OutputWriter {
+  return new OutputWriter({
+    exportName: exp.name, startedAt, chunk, format: exp.format, compression: exp.compression, maxFileSizeBytes: exp.maxFileSizeBytes, columns, destination,
+    csvHeader: csvHeader?.kind === 'csv' ? csvHeader.bytes : undefined, createdBy: `rivet ${RIVET_VERSION}`,
+  })
+}
+
+/** Source statistics summed over the chunks of a run. */
+class StatsTotal {
+  private statements = 0
+  private maxStatementMs = 0
+  private totalStatementMs = 0
+  private sourceBytes = 0
+  private minChunkSize = Infinity
+  private maxChunkSize = 0
+  private finalChunkSize = 0
+
+  add(s: ExtractStats): void {
+    this.statements += s.statements
+    this.maxStatementMs = Math.max(this.maxStatementMs, s.maxStatementMs)
+    this.totalStatementMs += s.totalStatementMs
+    this.sourceBytes += s.sourceBytes
+    this.minChunkSize = Math.min(this.minChunkSize, s.minChunkSize)
+    this.maxChunkSize = Math.max(this.maxChunkSize, s.maxChunkSize)
+    this.finalChunkSize = s.finalChunkSize
+  }
+
+  result(parallel: number, chunks: number): ExtractStats & { parallel: number; chunks: number } {
+    return {
+      strategy: 'chunked', statements: this.statements, maxStatementMs: this.maxStatementMs, totalStatementMs: this.totalStatementMs,
+      sourceBytes: this.sourceBytes, finalChunkSize: this.finalChunkSize, minChunkSize: Number.isFinite(this.minChunkSize) ? this.minChunkSize : 0,
+      maxChunkSize: this.maxChunkSize, parallel, chunks,
+    }
+  }
+}
