@@ -6,7 +6,7 @@ import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import {
   DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, buildPgExtractPlan, chunkPredicate, filteredPgStrategy, findColumn, integerChunkStep,
-  pgSourceOf, planDayRanges, planIntegerRanges, rangeDensity, rangesFromBoundaries,
+  pgSourceOf, planDayRanges, planIntegerRanges, planMetaColumns, rangeDensity, rangesFromBoundaries,
 } from '../plan/index.js'
 import type { ChunkRange, SourceConnectParams } from '../plan/index.js'
 import {
@@ -228,7 +228,10 @@ async function runChunks(
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
   const destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
-  const encode = encodeSpecFor(exp, facts.columns)
+  // a resumed run stamps _rivet_exported_at with the original start, like the chunks read before
+  const meta = planMetaColumns(exp, facts.columns, startedAt)
+  const columns = [...facts.columns, ...meta.specs]
+  const encode = encodeSpecFor(exp, columns)
   const abort = new AbortController()
   const onOuterAbort = () => abort.abort()
   ctx.signal?.addEventListener('abort', onOuterAbort, { once: true })
@@ -239,11 +242,11 @@ async function runChunks(
   let failure: RivetError | null = null
   try {
     await destination.prepare()
-    const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, facts.columns, { ...encode, options: { ...encode.options, header: true } }) : null
+    const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
     const reader = async (): Promise<void> => {
       for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
         try {
-          const result = await readChunk(ctx, exp, connect, facts, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
+          const result = await readChunk(ctx, exp, connect, facts, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
           rows += result.rows
           stats.add(result.stats)
           if (chunked.checkpoint) committed.push(...result.committed)
@@ -267,8 +270,8 @@ async function runChunks(
       : rows
     if (totalRows === 0 && !exp.skipEmpty && ctx.state.listFiles({ runId }).length === 0) {
       // an export without rows still gets one file carrying the schema
-      const writer = newWriter(exp, facts.columns, destination, startedAt, null, csvHeader)
-      const files = await writer.finish(await encodeEmpty(ctx.pools, facts.columns, encode))
+      const writer = newWriter(exp, columns, destination, startedAt, null, csvHeader)
+      const files = await writer.finish(await encodeEmpty(ctx.pools, columns, encode))
       committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files)))
     }
     const allFiles = ctx.state.listFiles({ runId, includeUncommitted: true })
@@ -278,7 +281,7 @@ async function runChunks(
     const finalStats = stats.result(parallel, total)
     ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
     const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
-    return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns: facts.columns, error: null }
+    return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns, error: null }
   } catch (err) {
     const error = toRivetError(err)
     await destination.abort().catch(() => undefined)
@@ -289,7 +292,7 @@ async function runChunks(
       finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
     })
     if (chunked.checkpoint) ctx.log(`export ${exp.name}: completed chunks are kept; \`rivet run --resume -e ${exp.name}\` continues with the rest`)
-    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns: facts.columns, error }
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort)
     if (progressTimer) clearInterval(progressTimer)
@@ -302,6 +305,7 @@ async function readChunk(
   exp: ResolvedExport,
   connect: SourceConnectParams,
   facts: PgExportFacts,
+  meta: ReturnType<typeof planMetaColumns>,
   layout: ChunkLayout,
   range: ChunkRange,
   destination: LocalDestination,
@@ -315,10 +319,11 @@ async function readChunk(
   const chunked = exp.chunked!
   const strategy = filteredPgStrategy(exp, facts, chunkPredicate(layout.expr, layout.column.sourceType, range))
   // an unbounded single chunk is the whole export: still read through a cursor, never by ctid
-  const plan = buildPgExtractPlan(exp, connect, facts, strategy.type === 'cursor' ? strategy : { type: 'cursor', query: `SELECT ${pgSourceOf(exp, facts).selectList} FROM ${pgSourceOf(exp, facts).from}` })
+  const { from, selectList } = pgSourceOf(exp, facts)
+  const plan = buildPgExtractPlan(exp, connect, facts, strategy.type === 'cursor' ? strategy : { type: 'cursor', query: `SELECT ${selectList} FROM ${from}` }, meta)
   for (let attempt = 1; ; attempt++) {
     if (chunked.checkpoint) ctx.state.startChunk(runId, range.index)
-    const writer = newWriter(exp, facts.columns, destination, startedAt, range.index, csvHeader)
+    const writer = newWriter(exp, plan.columns, destination, startedAt, range.index, csvHeader)
     try {
       const result = await runPipeline(ctx.pools, plan, encode, writer, progress, signal)
       const files = await writer.finish(null)

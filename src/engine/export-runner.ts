@@ -5,7 +5,7 @@ import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import type { CommittedFile } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
-import { buildPgExtractPlan, pgSourceOf, planPgIncremental } from '../plan/index.js'
+import { buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
 import type { PgReadStrategy, TieHandling } from '../plan/index.js'
 import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
@@ -91,9 +91,9 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
     const client = await openPgClient(connect)
     const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
-    columns = facts.columns
     const incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts) : null
-    const plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy)
+    const plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
+    columns = plan.columns
     destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
     await destination.prepare()
     const encode = encodeSpecFor(exp, columns)

@@ -2,7 +2,11 @@ import type { ResolvedExport } from '../config/index.js'
 import type { PgExportFacts } from '../source/pg/pg-describe.js'
 import { quoteIdent } from '../source/pg/pg-describe.js'
 import { pgSelectExpression } from '../source/pg/types/index.js'
+import type { ColumnSpec } from '../types/index.js'
 import type { PgExtractPlan, PgReadStrategy, SourceConnectParams } from './export-plan.js'
+import type { MetaColumnsPlan } from './meta-columns.js'
+
+const NO_META: MetaColumnsPlan = { exportedAtUs: null, rowHash: null }
 
 const MB = 1024 * 1024
 
@@ -60,7 +64,13 @@ export function timeWindowPredicate(exp: ResolvedExport): string | null {
  * Build the plan an extraction worker executes for one PostgreSQL export (or one chunk of it,
  * when `strategy` is given). Pure: no I/O.
  */
-export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectParams, facts: PgExportFacts, strategy: PgReadStrategy = defaultStrategy(exp, facts)): PgExtractPlan {
+export function buildPgExtractPlan(
+  exp: ResolvedExport,
+  connect: SourceConnectParams,
+  facts: PgExportFacts,
+  strategy: PgReadStrategy = defaultStrategy(exp, facts),
+  meta: { specs: readonly ColumnSpec[]; plan: MetaColumnsPlan } = { specs: [], plan: NO_META },
+): PgExtractPlan {
   const tuning = exp.tuning
   // aim well under chunk_max_statement_s: the feedback reacts after a statement, not during it
   const targetStatementMs = Math.max(10, Math.min(TARGET_STATEMENT_MS, (exp.chunkMaxStatementS * 1000) / 4))
@@ -75,7 +85,9 @@ export function buildPgExtractPlan(exp: ResolvedExport, connect: SourceConnectPa
     source: 'postgres',
     exportName: exp.name,
     connect,
-    columns: facts.columns,
+    columns: [...facts.columns, ...meta.specs],
+    sourceColumnCount: facts.columns.length,
+    meta: meta.plan,
     strategy,
     batch: { targetBytes: batchTargetBytes(exp), maxRows: tuning.batchSize },
     statementTimeoutS: tuning.statementTimeoutS,

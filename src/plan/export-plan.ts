@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '../types/index.js'
 import type { BatchLimits } from '../source/types.js'
 import type { PgIncrementalRead } from './incremental-plan.js'
+import type { MetaColumnsPlan } from './meta-columns.js'
 
 /** Connection parameters handed to an extraction worker (they include the password: never log them). */
 export interface SourceConnectParams {
@@ -38,7 +39,11 @@ export interface PgExtractPlan {
   readonly source: 'postgres'
   readonly exportName: string
   readonly connect: SourceConnectParams
+  /** Output columns: the source's, then the meta columns (`meta`). */
   readonly columns: readonly ColumnSpec[]
+  /** How many of `columns` come from the source (the rest are filled by the worker). */
+  readonly sourceColumnCount: number
+  readonly meta: MetaColumnsPlan
   readonly strategy: PgReadStrategy
   readonly batch: BatchLimits
   readonly statementTimeoutS: number

@@ -8,3 +8,5 @@ export { BOUNDARY_KEY_LIMIT, findColumn, planPgIncremental } from './incremental
 export type { PgIncrementalRead, StoredCursor, TieHandling } from './incremental-plan.js'
 export { pgLiteral, pgTypedLiteral } from './sql-literal.js'
 export type { PgExtractPlan, PgReadStrategy, SourceConnectParams } from './export-plan.js'
+export { EXPORTED_AT_COLUMN, planMetaColumns, ROW_HASH_COLUMN } from './meta-columns.js'
+export type { MetaColumnsPlan } from './meta-columns.js'

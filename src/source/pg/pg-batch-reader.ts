@@ -87,7 +87,7 @@ class BatchPump {
     private readonly sink: BatchSink,
   ) {
     this.builder = new BatchBuilder(plan.columns)
-    this.decoder = new PgRowDecoder(plan.columns, this.builder)
+    this.decoder = new PgRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
   }
 
   /**

@@ -64,13 +64,13 @@ describe.skipIf(!hasPg)('chunked mode on PostgreSQL', () => {
     expect(run.stderr).toMatch(/chunking on the primary key id/)
     expect(run.stderr).toMatch(/id is sparse/)
     const report = JSON.parse(run.stdout) as RunJson
-    expect(report.exports[0]!.rows).toBe(1_000_000)
+    expect(report.exports[0]!.rows, 'rows reported').toBe(1_000_000)
     expect(report.exports[0]!.stats?.parallel).toBe(2)
     const rows = byKey(await readAllRows(join(dir, 'out', 'sparse')), 'id')
-    expect(rows.size).toBe(1_000_000)
+    expect(rows.size, `rows in the files; stderr:\n${run.stderr.slice(-2000)}`).toBe(1_000_000)
     await withPg(async (c) => {
       const src = await c.query('SELECT id::text AS id, v, k FROM it_chunk_sparse')
-      expect(src.rows.length).toBe(1_000_000)
+      expect(src.rows.length, 'rows in the source table').toBe(1_000_000)
       for (const r of src.rows) {
         const out = rows.get(r.id)
         expect(out, `id ${r.id}`).toBeDefined()

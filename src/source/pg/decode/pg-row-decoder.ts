@@ -1,9 +1,13 @@
-import type { BatchBuilder, ColumnBuilder } from '../../../arrow/index.js'
+import xxhash from 'xxhash-addon'
+import type { BatchBuilder, ColumnBuilder, FixedWidthBuilder } from '../../../arrow/index.js'
+import type { MetaColumnsPlan } from '../../../plan/meta-columns.js'
 import { RivetError } from '../../../errors/index.js'
 import { describeType, type ColumnSpec, type RivetType } from '../../../types/index.js'
 import { pgWireDecoderOf } from '../types/index.js'
 import { readInt32 } from './bytes.js'
 import { DECODE, decodeValue, type ColumnDecodeInfo } from './decode-value.js'
+
+const { XXHash3 } = xxhash
 
 const CODE_BY_DECODER: Record<string, number> = {
   bool: DECODE.BOOL,
@@ -40,16 +44,32 @@ const CODE_BY_DECODER: Record<string, number> = {
 export class PgRowDecoder {
   private readonly infos: readonly ColumnDecodeInfo[]
   private readonly builders: readonly ColumnBuilder[]
+  private readonly exportedAt: { builder: FixedWidthBuilder; us: number } | null = null
+  private readonly rowHash: { builder: FixedWidthBuilder; fields: readonly number[] | 'all' } | null = null
+  /** Offset of each field's length word in the current row (for hashing a subset of fields). */
+  private readonly fieldStarts: Int32Array
+  private scratch = Buffer.alloc(0)
 
+  /**
+   * `columns` are the source's fields, in order; the batch builder may have more columns after
+   * them, the meta columns, which `meta` fills (run time, row hash).
+   */
   constructor(
     readonly columns: readonly ColumnSpec[],
     readonly batch: BatchBuilder,
+    meta: MetaColumnsPlan = { exportedAtUs: null, rowHash: null },
   ) {
     this.infos = columns.map((c) => decodeInfo(c.name, c.decoder, c.type, c.itemDecoder))
-    this.builders = batch.builders
-    if (this.builders.length !== columns.length) {
-      throw new RivetError('RIVET_INTERNAL', `decoder has ${columns.length} columns but the batch builder ${this.builders.length}`)
+    this.builders = batch.builders.slice(0, columns.length)
+    const extra = batch.builders.slice(columns.length)
+    const metaCount = (meta.exportedAtUs !== null ? 1 : 0) + (meta.rowHash !== null ? 1 : 0)
+    if (this.builders.length !== columns.length || extra.length !== metaCount) {
+      throw new RivetError('RIVET_INTERNAL', `decoder has ${columns.length} columns and ${metaCount} meta columns but the batch builder ${batch.builders.length}`)
     }
+    let next = 0
+    if (meta.exportedAtUs !== null) this.exportedAt = { builder: extra[next++] as FixedWidthBuilder, us: meta.exportedAtUs }
+    if (meta.rowHash !== null) this.rowHash = { builder: extra[next++] as FixedWidthBuilder, fields: meta.rowHash }
+    this.fieldStarts = new Int32Array(columns.length)
   }
 
   /** Decode the row starting at `offset` (the whole row must be in `buf`); returns the offset after it. */
@@ -60,8 +80,10 @@ export class PgRowDecoder {
       throw new RivetError('RIVET_SOURCE_PROTOCOL', `a row has ${n} fields, expected ${infos.length}`)
     }
     const builders = this.builders
+    const starts = this.fieldStarts
     let p = offset + 2
     for (let i = 0; i < n; i++) {
+      starts[i] = p
       const len = readInt32(buf, p)
       p += 4
       if (len < 0) {
@@ -71,8 +93,32 @@ export class PgRowDecoder {
         p += len
       }
     }
+    if (this.exportedAt !== null) this.exportedAt.builder.appendSafeInt64(this.exportedAt.us)
+    if (this.rowHash !== null) this.appendRowHash(buf, offset + 2, p)
     this.batch.endRow()
     return p
+  }
+
+  /** xxh3-64 over the hashed fields as they are on the wire (length word and bytes), big-endian into an int64. */
+  private appendRowHash(buf: Uint8Array, start: number, end: number): void {
+    const { builder, fields } = this.rowHash!
+    let bytes: Buffer
+    if (fields === 'all') {
+      bytes = Buffer.from(buf.buffer, buf.byteOffset + start, end - start)
+    } else {
+      let size = 0
+      for (const f of fields) size += 4 + Math.max(0, readInt32(buf, this.fieldStarts[f]))
+      if (this.scratch.length < size) this.scratch = Buffer.alloc(Math.max(size, this.scratch.length * 2, 256))
+      let at = 0
+      for (const f of fields) {
+        const from = this.fieldStarts[f]
+        const length = 4 + Math.max(0, readInt32(buf, from))
+        this.scratch.set(buf.subarray(from, from + length), at)
+        at += length
+      }
+      bytes = this.scratch.subarray(0, at)
+    }
+    builder.appendBigEndian(XXHash3.hash(bytes), 0)
   }
 }
 
