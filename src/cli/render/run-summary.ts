@@ -7,7 +7,9 @@ export function renderRunText(report: RunReport): string {
   for (const r of report.results) {
     if (r.status === 'completed') {
       const rate = r.durationMs > 0 ? ` (${formatCount((r.rows * 1000) / r.durationMs)} rows/s)` : ''
-      const longest = r.stats ? ` · longest statement ${formatDuration(r.stats.maxStatementMs)}` : ''
+      const unit = r.stats?.strategy === 'ctid' ? 'pages' : 'rows'
+      const sizes = r.stats && r.stats.statements > 0 ? ` (${r.stats.statements} statements, ${formatCount(r.stats.minChunkSize)}–${formatCount(r.stats.maxChunkSize)} ${unit} each)` : ''
+      const longest = r.stats ? ` · longest statement ${formatDuration(r.stats.maxStatementMs)}${sizes}` : ''
       lines.push(
         `✓ ${r.exportName}: ${formatCount(r.rows)} rows → ${r.files.length} file(s), ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}${rate}` +
           ` · peak RSS ${formatBytes(r.peakRssBytes)}${longest}`,
