@@ -124,6 +124,23 @@ describe.skipIf(!hasPg)('chunked mode on PostgreSQL', () => {
     })
   }, 120_000)
 
+  it('reads a table smaller than one chunk in a single snapshot, and says so', async () => {
+    await withPg(async (c) => {
+      await c.query('DROP TABLE IF EXISTS it_chunk_small')
+      await c.query('CREATE TABLE it_chunk_small AS SELECT g::int8 AS id FROM generate_series(1, 5000) g')
+      await c.query('ALTER TABLE it_chunk_small ADD PRIMARY KEY (id)')
+      await c.query('ANALYZE it_chunk_small')
+    })
+    const dir = tempDir()
+    const cfg = config(dir, 'small', 'table: public.it_chunk_small', '    mode: chunked\n    parallel: 2')
+    const run = await runCli(['run', '-c', cfg, '--json'])
+    expect(run.code).toBe(0)
+    expect(run.stderr).toMatch(/about 5000 rows, fewer than one chunk \(100000\): read in a single snapshot/)
+    expect(parquetFiles(join(dir, 'out', 'small'))).toHaveLength(1)
+    expect(byKey(await readAllRows(join(dir, 'out', 'small')), 'id').size).toBe(5000)
+    await withPg((c) => c.query('DROP TABLE it_chunk_small'))
+  }, 120_000)
+
   it('refuses a chunk column with NULLs, naming the column', async () => {
     await withPg(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_chunk_nulls')
