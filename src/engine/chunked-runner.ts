@@ -228,6 +228,13 @@ async function runChunks(
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
   const destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
+  if (resumed !== null) {
+    // files of unfinished chunks that were renamed into place before the process died: read again below
+    const unfinished = new Set(resumed.pending.map((r) => r.index))
+    const stale = ctx.state.listFiles({ runId, includeUncommitted: true }).filter((f) => !f.committed && f.chunkIndex !== null && unfinished.has(f.chunkIndex))
+    const removed = await destination.removeUnrecorded(stale.map((f) => f.fileName))
+    if (removed.length > 0) ctx.log(`export ${exp.name}: removed ${removed.length} file(s) of unfinished chunks published just before the interruption`)
+  }
   // a resumed run stamps _rivet_exported_at with the original start, like the chunks read before
   const meta = planMetaColumns(exp, facts.columns, startedAt)
   const columns = [...facts.columns, ...meta.specs]
@@ -345,6 +352,14 @@ async function readChunk(
 
 /** Publish a checkpointed chunk's files and record the chunk completed with them, in that order. */
 async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination: LocalDestination, runId: string, index: number, files: WrittenFile[], rows: number): Promise<CommittedFileSummary[]> {
+  // recorded before the rename: after a crash in between, the resumed run knows these names are its own
+  ctx.state.recordPendingFiles(
+    runId,
+    files.map((f) => {
+      const info = f.sink.result!
+      return { path: info.finalPath, fileName: f.finalName, partIndex: f.partIndex, rows: f.rows, bytes: info.bytes, xxh3: info.xxh3, format: exp.format, compression: exp.compression, chunkIndex: index }
+    }),
+  )
   const committed = files.length === 0 ? [] : await destination.commit(files.map((f) => f.sink))
   const records = committed.map((c, i) => ({
     path: c.finalPath, fileName: c.fileName, partIndex: files[i]!.partIndex, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3,

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads'
 import { RivetError, toRivetError } from '../errors/index.js'
 import type { EncodedRowGroup, CsvEncodeOptions, ParquetEncodeOptions } from '../format/index.js'
-import type { PgExtractPlan } from '../plan/index.js'
+import type { ExtractPlan } from '../plan/index.js'
 import type { CursorAdvance } from '../source/pg/index.js'
 import type { EncodeTask } from './encode-task.js'
 import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
@@ -42,7 +42,7 @@ export interface PipelineResult {
  */
 export async function runPipeline(
   pools: EnginePools,
-  plan: PgExtractPlan,
+  plan: ExtractPlan,
   encode: EncodeSpec,
   writer: OutputWriter,
   progress: PipelineProgress,

@@ -5,8 +5,9 @@ import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import type { CommittedFile } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
-import { buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
-import type { PgReadStrategy, TieHandling } from '../plan/index.js'
+import { buildMysqlExtractPlan, buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
+import type { ExtractPlan, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
+import { describeMysqlExport, openMysqlConnection } from '../source/mysql/index.js'
 import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
@@ -89,10 +90,16 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   let columns: readonly ColumnSpec[] = []
   try {
     const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
-    const client = await openPgClient(connect)
-    const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
-    const incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts) : null
-    const plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
+    let plan: ExtractPlan
+    let incremental: ReturnType<typeof planIncremental> | null = null
+    if (ctx.config.source.type === 'mysql') {
+      plan = await planMysqlExport(exp, connect, startedAt)
+    } else {
+      const client = await openPgClient(connect)
+      const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
+      incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts) : null
+      plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
+    }
     columns = plan.columns
     destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
     await destination.prepare()
@@ -110,6 +117,10 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
       createdBy: `rivet ${RIVET_VERSION}`,
     })
     const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal)
+    const zeroDates = result.stats.zeroDates ?? {}
+    for (const [column, count] of Object.entries(zeroDates)) {
+      ctx.log(`export ${exp.name}: warning: ${count} zero date(s) in column ${column} were written as NULL (MySQL '0000-00-00' has no calendar value)`)
+    }
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)
     const files = await publishFiles(ctx.state, runId, exp, destination, written)
@@ -140,6 +151,23 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
   } finally {
     if (progressTimer) clearInterval(progressTimer)
+  }
+}
+
+/** Describe and plan a MySQL/MariaDB export (modes other than full and time_window come later). */
+async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams, startedAt: Date): Promise<ExtractPlan> {
+  if (exp.mode === 'incremental' || exp.mode === 'chunked') {
+    throw new RivetError('RIVET_MODE_UNSUPPORTED', `export ${exp.name}: mode ${exp.mode} is not available for MySQL sources yet`, {
+      hint: 'use mode: full (read in keyset pages over the primary key, one consistent snapshot) or time_window',
+      details: { export: exp.name, mode: exp.mode },
+    })
+  }
+  const session = await openMysqlConnection(connect)
+  try {
+    const facts = await describeMysqlExport(session.connection, exp)
+    return buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt))
+  } finally {
+    await session.close().catch(() => undefined)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { toRivetError } from '../errors/index.js'
-import type { PgExtractPlan } from '../plan/export-plan.js'
+import type { ExtractPlan } from '../plan/export-plan.js'
+import { readMysqlBatches } from '../source/mysql/index.js'
 import { readPgBatches } from '../source/pg/index.js'
 import type { BatchSink } from '../source/types.js'
 import { AdaptiveSizer } from './feedback.js'
@@ -10,7 +11,7 @@ import { ownedBytes } from './transfer.js'
 
 /** The task an extraction worker runs: one export, end to end, streaming batches over `port`. */
 export interface ExtractTask {
-  readonly plan: PgExtractPlan
+  readonly plan: ExtractPlan
   readonly port: MessagePort
 }
 
@@ -26,13 +27,13 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
   const { initial, min, max, targetStatementMs } = plan.chunking
   const sizer = new AdaptiveSizer(initial, min, max, targetStatementMs)
   try {
-    const result = await readPgBatches(plan, sink, sizer, abort.signal)
+    const result = plan.source === 'mysql' ? await readMysqlBatches(plan, sink, sizer, abort.signal) : await readPgBatches(plan, sink, sizer, abort.signal)
     const { current, smallest, largest } = sizer.stats
     return {
       ok: true,
       rows: result.rows,
       batches: result.batches,
-      cursor: result.cursor,
+      cursor: 'cursor' in result ? result.cursor : undefined,
       stats: {
         strategy: plan.strategy.type,
         statements: result.statements,
@@ -42,6 +43,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
         finalChunkSize: current,
         minChunkSize: smallest,
         maxChunkSize: largest,
+        ...('zeroDates' in result && Object.keys(result.zeroDates).length > 0 ? { zeroDates: result.zeroDates } : {}),
       },
     }
   } catch (err) {

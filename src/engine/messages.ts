@@ -31,4 +31,6 @@ export interface ExtractStats {
   readonly finalChunkSize: number
   readonly minChunkSize: number
   readonly maxChunkSize: number
+  /** MySQL: zero dates written as NULL, per column. */
+  readonly zeroDates?: Readonly<Record<string, number>>
 }

@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   RIVET_PLAN_TOO_MANY_CHUNKS: config('raise chunk_size, set chunk_count, or use chunk_dense so chunks follow the rows instead of the key span'),
   RIVET_RESUME_NOTHING: config('there is no interrupted checkpointed run of this export to resume; run without --resume'),
   RIVET_RESUME_PLAN_CHANGED: config('the export changed since the interrupted run: run without --resume (or restore the previous config)'),
+  RIVET_MODE_UNSUPPORTED: config('this combination of source and mode is not available yet; see docs/modes.md for what each source supports'),
   RIVET_SOURCE_NO_CONNECTIONS: retryable('the source has no connection to spare: close idle sessions, raise the role\'s CONNECTION LIMIT, or run later'),
 
   // data integrity

@@ -59,3 +59,50 @@ export interface PgExtractPlan {
   /** Batches allowed in flight between the worker and the writer before the worker pauses. */
   readonly maxInFlight: number
 }
+
+/**
+ * How a MySQL/MariaDB export reads its rows, inside one `START TRANSACTION WITH CONSISTENT SNAPSHOT`:
+ * - `keyset`: pages of the rows ordered by a unique key, `WHERE key > <last key of the previous page>
+ *   ORDER BY key LIMIT n`, n sized by statement-time feedback: every statement is short.
+ * - `stream`: one streaming SELECT (no usable key: a view or a query). The statement lasts as long
+ *   as the export; `statement_timeout_s` still bounds it.
+ */
+export type MysqlReadStrategy =
+  | {
+      readonly type: 'keyset'
+      /** FROM item: a quoted table, or `(query) AS rivet_q`. */
+      readonly from: string
+      readonly selectList: string
+      /** Quoted key columns, in key order. */
+      readonly keyExprs: readonly string[]
+      /** Positions of the key columns in the select list (their values page the next statement). */
+      readonly keyIndexes: readonly number[]
+      /** Extra filter every page applies (time window, chunk range), or null. */
+      readonly where: string | null
+    }
+  | { readonly type: 'stream'; readonly query: string }
+
+/** Everything an extraction worker needs to read one MySQL/MariaDB export. Plain data: it crosses threads. */
+export interface MysqlExtractPlan {
+  readonly source: 'mysql'
+  readonly exportName: string
+  readonly connect: SourceConnectParams
+  readonly columns: readonly ColumnSpec[]
+  readonly sourceColumnCount: number
+  readonly meta: MetaColumnsPlan
+  readonly strategy: MysqlReadStrategy
+  readonly batch: BatchLimits
+  readonly statementTimeoutS: number
+  readonly throttleMs: number
+  /** Rows per keyset page: the statement time to aim for, and the starting / bounding sizes. */
+  readonly chunking: {
+    readonly targetStatementMs: number
+    readonly initial: number
+    readonly min: number
+    readonly max: number
+  }
+  readonly maxInFlight: number
+}
+
+/** The plan of any source. */
+export type ExtractPlan = PgExtractPlan | MysqlExtractPlan

@@ -102,6 +102,26 @@ export class LocalDestination {
     }
   }
 
+  /**
+   * Remove files this run published under final names but never recorded as complete (a crash
+   * between the rename and the state update). Only plain names inside this directory are
+   * accepted; a missing file is fine. Returns the names removed.
+   */
+  async removeUnrecorded(fileNames: readonly string[]): Promise<string[]> {
+    const removed: string[] = []
+    for (const name of fileNames) {
+      if (!isPlainName(name)) throw new RivetError('RIVET_INTERNAL', `invalid output file name '${name}'`)
+      const file = path.join(this.dir, name)
+      try {
+        await fs.unlink(file)
+        removed.push(name)
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT') throw toDestWriteError(err, 'remove', file)
+      }
+    }
+    return removed
+  }
+
   /** Close every uncommitted sink of this run and remove its temp file. Committed files are kept. */
   async abort(): Promise<void> {
     const results = await Promise.allSettled([...this.sinks.values()].map((sink) => sink.abort()))

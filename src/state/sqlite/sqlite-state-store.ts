@@ -171,6 +171,8 @@ export class SqliteStateStore implements StateStore {
       // Durable like completeRun: once the files are published, losing this record would redo the chunk.
       this.durably(() => {
         if (this.db.prepare(COMPLETE_CHUNK).run(params).changes === 0) throw this.chunkNotReady(runId, index, 'complete')
+        // records of this chunk's files made before they were renamed into place give way to the committed ones
+        this.db.prepare('DELETE FROM files WHERE run_id = ? AND chunk_index = ? AND committed = 0').run(runId, index)
         // The chunk's files are published with the chunk: a resumed run keeps them and skips the chunk.
         this.insertFiles(runId, result.files.map((file) => ({ ...file, chunkIndex: index })), true)
       })

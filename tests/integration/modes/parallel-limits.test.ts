@@ -128,7 +128,7 @@ exports:
 
   it('SIGKILL during a checkpointed parallel run, then --resume: output equals the source, completed chunks are not read again', async () => {
     const dir = tempDir()
-    const cfg = chunkedConfig(dir, 'rivet_it_resume', 'public.it_par', '    chunk_size: 10000\n    parallel: 2\n    chunk_checkpoint: true\n    tuning: { throttle_ms: 20 }')
+    const cfg = chunkedConfig(dir, 'rivet_it_resume', 'public.it_par', '    chunk_size: 10000\n    parallel: 2\n    chunk_checkpoint: true\n    tuning: { throttle_ms: 100 }')
     const child = spawnCli(['run', '-c', cfg])
     const finished = collect(child)
     const statePath = join(dir, '.rivet_state.db')
@@ -178,7 +178,7 @@ exports:
 
   it('--resume refuses when the export changed since the interrupted run', async () => {
     const dir = tempDir()
-    const cfg = chunkedConfig(dir, 'rivet_it_changed', 'public.it_par', '    chunk_size: 10000\n    chunk_checkpoint: true\n    tuning: { throttle_ms: 20 }')
+    const cfg = chunkedConfig(dir, 'rivet_it_changed', 'public.it_par', '    chunk_size: 10000\n    chunk_checkpoint: true\n    tuning: { throttle_ms: 100 }')
     const child = spawnCli(['run', '-c', cfg])
     const finished = collect(child)
     await new Promise((resolve) => setTimeout(resolve, 1500))

@@ -1,0 +1,116 @@
+import mysql, { type Connection as CoreConnection } from 'mysql2'
+import type { Connection, ConnectionOptions, SslOptions } from 'mysql2/promise'
+import { RivetError } from '../../errors/index.js'
+import type { SourceConnectParams } from '../../plan/export-plan.js'
+import { classifyMysqlError } from './classify.js'
+
+/** An open MySQL/MariaDB connection and how to close it. */
+export interface MysqlSession {
+  /** The mysql2 promise connection, for control queries and the reader. */
+  readonly connection: Connection
+  /** "host:port", for messages. */
+  readonly endpoint: string
+  /** Whether the connection runs over TLS (with `prefer`, false when the server offered none). */
+  readonly tls: boolean
+  /** Close the connection (gracefully, else by destroying the socket); safe to call more than once. */
+  close(): Promise<void>
+}
+
+export interface OpenMysqlConnectionOptions {
+  /** Aborting gives up the connection attempt with RIVET_CANCELLED. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * Open a connection with the options every Rivet reader relies on: utf8mb4, exact numbers and
+ * temporal values as text (no float or Date conversion), JSON as the server's text, one statement
+ * per query, TLS as `params.tls.mode` says (libpq's meaning of each mode).
+ */
+export async function openMysqlConnection(params: SourceConnectParams, options: OpenMysqlConnectionOptions = {}): Promise<MysqlSession> {
+  const endpoint = `${params.host}:${params.port}`
+  const { mode, ca, cert, key } = params.tls
+  try {
+    if (mode === 'disable') return await attempt(params, undefined, endpoint, options.signal)
+    if (mode === 'require') return await attempt(params, { rejectUnauthorized: false, cert, key }, endpoint, options.signal)
+    if (mode === 'verify-ca') return await attempt(params, { rejectUnauthorized: true, verifyIdentity: false, ca, cert, key }, endpoint, options.signal)
+    if (mode === 'verify-full') return await attempt(params, { rejectUnauthorized: true, verifyIdentity: true, ca, cert, key }, endpoint, options.signal)
+    // prefer: like libpq, TLS when the server offers it (unverified), plain when it offers none
+    try {
+      return await attempt(params, { rejectUnauthorized: false, cert, key }, endpoint, options.signal)
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'HANDSHAKE_NO_SSL_SUPPORT') throw err
+      return await attempt(params, undefined, endpoint, options.signal)
+    }
+  } catch (err) {
+    throw classifyMysqlError(err, endpoint)
+  }
+}
+
+/** The mysql2 options Rivet connects with (exported for tests; holds the password: never log it). */
+export function mysqlConnectionOptions(params: SourceConnectParams, ssl: SslOptions | undefined): ConnectionOptions {
+  return {
+    host: params.host,
+    port: params.port,
+    user: params.user,
+    password: params.password,
+    database: params.database,
+    charset: 'utf8mb4',
+    // BIGINT and DECIMAL as strings: a JavaScript number would round them
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    // DATE/DATETIME/TIMESTAMP as the server writes them: no Date conversion through the local time zone
+    dateStrings: true,
+    // JSON as text, byte for byte what the server sent, instead of a parsed object
+    jsonStrings: true,
+    multipleStatements: false,
+    connectTimeout: params.connectTimeoutMs,
+    enableKeepAlive: true,
+    ...(ssl === undefined ? {} : { ssl }),
+    connectAttributes: { program_name: params.applicationName },
+  }
+}
+
+async function attempt(params: SourceConnectParams, ssl: SslOptions | undefined, endpoint: string, signal: AbortSignal | undefined): Promise<MysqlSession> {
+  if (signal?.aborted) throw cancelled(endpoint)
+  const core = mysql.createConnection(mysqlConnectionOptions(params, ssl))
+  // mysql2 emits 'error' on the connection for a failed handshake and for a socket that dies while
+  // idle; an 'error' event without a listener would end the process. Failures reach the caller through
+  // the promise below or, later, through the next query ("closed state", classified as connection lost).
+  core.on('error', () => undefined)
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      core.destroy()
+      reject(cancelled(endpoint))
+    }
+    const settle = (err?: unknown): void => {
+      signal?.removeEventListener('abort', onAbort)
+      if (err === undefined) resolve()
+      else {
+        core.destroy()
+        reject(err)
+      }
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    core.once('connect', () => settle())
+    core.once('error', (err) => settle(err))
+  })
+  return toSession(core, endpoint, ssl !== undefined)
+}
+
+function toSession(core: CoreConnection, endpoint: string, tls: boolean): MysqlSession {
+  const connection = core.promise()
+  let closing: Promise<void> | null = null
+  return {
+    connection,
+    endpoint,
+    tls,
+    close() {
+      closing ??= connection.end().catch(() => core.destroy())
+      return closing
+    },
+  }
+}
+
+function cancelled(endpoint: string): RivetError {
+  return new RivetError('RIVET_CANCELLED', `connecting to MySQL at ${endpoint} was cancelled`)
+}

@@ -1,0 +1,171 @@
+import type { BoolBuilder, ColumnBuilder, DecimalBuilder, FixedSizeBinaryBuilder, FixedWidthBuilder, VarBinaryBuilder } from '../../../arrow/index.js'
+import { RivetError } from '../../../errors/index.js'
+import type { ColumnSpec, RivetType } from '../../../types/index.js'
+import { appendDecimalText } from './decimal-text.js'
+import { malformed } from './decode-errors.js'
+import { mysqlDecoderKind, type MysqlDecoderKind } from './decoder-id.js'
+import { appendBit, appendBitBool, appendBoolText, appendFloat, appendInt64, appendSmallInt } from './numbers.js'
+import { appendDatetimeText, appendDateText, appendTimeText } from './temporal.js'
+
+/** Decoder codes: small integers so the per-value dispatch is one jump table. */
+export const DECODE = {
+  RAW: 1,
+  INT_SMALL: 2,
+  INT64: 3,
+  UINT64: 4,
+  DECIMAL: 5,
+  FLOAT: 6,
+  DATETIME: 7,
+  DATE: 8,
+  TIME: 9,
+  BOOL_TEXT: 10,
+  BOOL_BIT: 11,
+  BIT: 12,
+  UUID_TEXT: 13,
+  UUID_BIN: 14,
+} as const
+
+/** Per-column decoding parameters, resolved once from the ColumnSpec. */
+export interface ColumnDecodeInfo {
+  readonly name: string
+  readonly code: number
+  /** The source type (ColumnSpec.sourceType), for messages. */
+  readonly typeName: string
+  /** Bytes per value of fixed-width columns. */
+  readonly width: number
+  /** Range of INT_SMALL columns; signedness of BIT columns. */
+  readonly min: number
+  readonly max: number
+  readonly signed: boolean
+  /** decimal(precision, scale) of DECIMAL columns. */
+  readonly precision: number
+  readonly scale: number
+  /** Zero dates written as NULL, per column name (shared by the decoder's columns). */
+  readonly zeroDates: Map<string, number>
+}
+
+/** The RivetType kinds each decoder kind can fill. */
+const FILLS: Readonly<Record<MysqlDecoderKind, readonly RivetType['kind'][]>> = {
+  bool: ['bool'],
+  'bit-bool': ['bool'],
+  int: ['int'],
+  decimal: ['decimal'],
+  float: ['float', 'decimal'],
+  double: ['float', 'decimal'],
+  date: ['date'],
+  datetime: ['timestamp'],
+  time: ['time'],
+  text: ['utf8'],
+  binary: ['binary'],
+  json: ['json'],
+  bit: ['int'],
+  uuid: ['uuid'],
+  'uuid-bin': ['uuid'],
+  'text-hex': ['utf8'],
+  'text-bit': ['utf8'],
+  'text-wkt': ['utf8'],
+  'text-char': ['utf8'],
+}
+
+/** Resolve a column's decoder id and output type to its decoding parameters. */
+export function decodeInfo(spec: ColumnSpec, zeroDates: Map<string, number>): ColumnDecodeInfo {
+  const kind = mysqlDecoderKind(spec.decoder)
+  const t = spec.type
+  if (kind === null || !FILLS[kind].includes(t.kind)) {
+    throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(spec.name)}: decoder ${spec.decoder} cannot fill a ${t.kind} column`)
+  }
+  const info = { name: spec.name, typeName: spec.sourceType, code: 0, width: 0, min: 0, max: 0, signed: true, precision: 0, scale: 0, zeroDates }
+  switch (t.kind) {
+    case 'int': {
+      const bits = t.bits
+      const code = kind === 'bit' ? DECODE.BIT : bits < 64 ? DECODE.INT_SMALL : t.signed ? DECODE.INT64 : DECODE.UINT64
+      const min = t.signed ? -(2 ** (bits - 1)) : 0
+      const max = t.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1
+      return { ...info, code, width: bits >>> 3, min, max, signed: t.signed }
+    }
+    case 'float':
+      return { ...info, code: DECODE.FLOAT, width: t.bits >>> 3 }
+    case 'decimal':
+      return { ...info, code: DECODE.DECIMAL, precision: t.precision, scale: t.scale }
+    case 'bool':
+      return { ...info, code: kind === 'bit-bool' ? DECODE.BOOL_BIT : DECODE.BOOL_TEXT }
+    case 'uuid':
+      return { ...info, code: kind === 'uuid-bin' ? DECODE.UUID_BIN : DECODE.UUID_TEXT }
+    case 'date':
+      return { ...info, code: DECODE.DATE }
+    case 'timestamp':
+      return { ...info, code: DECODE.DATETIME }
+    case 'time':
+      return { ...info, code: DECODE.TIME }
+    default:
+      return { ...info, code: DECODE.RAW }
+  }
+}
+
+/** Decode one non-NULL text-protocol value into builder `b`. */
+export function decodeValue(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Buffer): void {
+  switch (c.code) {
+    case DECODE.RAW:
+      return (b as VarBinaryBuilder).appendBytes(buf, 0, buf.length)
+    case DECODE.INT_SMALL:
+      return appendSmallInt(b as FixedWidthBuilder, buf, c.width, c.min, c.max, c.name, c.typeName)
+    case DECODE.INT64:
+    case DECODE.UINT64:
+      return appendInt64(b as FixedWidthBuilder, buf, c.code === DECODE.INT64, c.name, c.typeName)
+    case DECODE.DECIMAL:
+      return appendDecimalText(b as DecimalBuilder, buf, c.precision, c.scale, c.name)
+    case DECODE.FLOAT:
+      return appendFloat(b as FixedWidthBuilder, buf, c.width, c.name, c.typeName)
+    case DECODE.DATETIME:
+      if (!appendDatetimeText(b as FixedWidthBuilder, buf, c.name, c.typeName)) appendZeroDate(c, b)
+      return
+    case DECODE.DATE:
+      if (!appendDateText(b as FixedWidthBuilder, buf, c.name, c.typeName)) appendZeroDate(c, b)
+      return
+    case DECODE.TIME:
+      return appendTimeText(b as FixedWidthBuilder, buf, c.name, c.typeName)
+    case DECODE.BOOL_TEXT:
+      return appendBoolText(b as BoolBuilder, buf, c.name, c.typeName)
+    case DECODE.BOOL_BIT:
+      return appendBitBool(b as BoolBuilder, buf, c.name, c.typeName)
+    case DECODE.BIT:
+      return appendBit(b as FixedWidthBuilder, buf, c.signed, c.name, c.typeName)
+    case DECODE.UUID_TEXT:
+      return appendUuidText(c, b as FixedSizeBinaryBuilder, buf)
+    case DECODE.UUID_BIN:
+      if (buf.length !== 16) throw malformed(c.name, c.typeName, buf)
+      return (b as FixedSizeBinaryBuilder).appendBytes(buf, 0)
+    default:
+      throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(c.name)}: no decoder for code ${c.code}`)
+  }
+}
+
+/** Zero dates (`0000-00-00`, `2024-00-10`) have no calendar value: NULL, counted for the run's warning. */
+function appendZeroDate(c: ColumnDecodeInfo, b: ColumnBuilder): void {
+  b.appendNull()
+  c.zeroDates.set(c.name, (c.zeroDates.get(c.name) ?? 0) + 1)
+}
+
+const uuidBytes = new Uint8Array(16)
+
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) into its 16 bytes. */
+function appendUuidText(c: ColumnDecodeInfo, b: FixedSizeBinaryBuilder, buf: Buffer): void {
+  if (buf.length !== 36 || buf[8] !== 0x2d || buf[13] !== 0x2d || buf[18] !== 0x2d || buf[23] !== 0x2d) throw malformed(c.name, c.typeName, buf)
+  let p = 0
+  for (let i = 0; i < 16; i++) {
+    if (p === 8 || p === 13 || p === 18 || p === 23) p++
+    const v = (hexValue(buf[p]) << 4) | hexValue(buf[p + 1])
+    if (v < 0) throw malformed(c.name, c.typeName, buf)
+    uuidBytes[i] = v
+    p += 2
+  }
+  b.appendBytes(uuidBytes, 0)
+}
+
+/** 0..15 for a hex digit, -256 otherwise (so a combined byte goes negative). */
+function hexValue(ch: number): number {
+  if (ch >= 0x30 && ch <= 0x39) return ch - 0x30
+  const lower = ch | 0x20
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10
+  return -256
+}

@@ -1,0 +1,5 @@
+export { MysqlRowDecoder } from './mysql-row-decoder.js'
+export { mysqlDecoderId, mysqlDecoderKind, mysqlSelectExpression, quoteMysqlIdentifier } from './decoder-id.js'
+export type { MysqlDecoderKind } from './decoder-id.js'
+export { appendDecimalText } from './decimal-text.js'
+export { appendMicros, daysFromCivil } from './temporal.js'

@@ -1,0 +1,192 @@
+import type { Connection as CallbackConnection } from 'mysql2'
+import { BatchBuilder } from '../../arrow/index.js'
+import { RivetError } from '../../errors/index.js'
+import type { MysqlExtractPlan, MysqlReadStrategy } from '../../plan/export-plan.js'
+import type { BatchSink, ChunkSizer } from '../types.js'
+import { classifyMysqlError } from './classify.js'
+import { openMysqlConnection } from './connect.js'
+import { MysqlRowDecoder } from './decode/index.js'
+import { applyMysqlSessionGuard } from './session.js'
+
+/** Counters of one MySQL extraction. */
+export interface MysqlReadResult {
+  readonly rows: number
+  readonly batches: number
+  readonly statements: number
+  readonly sourceBytes: number
+  /** Zero dates read as NULL, per column (see docs/type-mapping.md). */
+  readonly zeroDates: Readonly<Record<string, number>>
+}
+
+/** Raw text-protocol bytes of every value (no per-value conversion by the driver). */
+const RAW_VALUES = (field: { buffer(): Buffer | null }): Buffer | null => field.buffer()
+
+/**
+ * Reads one export from MySQL/MariaDB into Arrow batches inside one consistent-snapshot,
+ * read-only transaction; statements are keyset pages sized by statement time, or one streaming
+ * SELECT when the export has no usable key.
+ */
+export async function readMysqlBatches(plan: MysqlExtractPlan, sink: BatchSink, sizer: ChunkSizer, signal: AbortSignal): Promise<MysqlReadResult> {
+  const session = await openMysqlConnection(plan.connect, { signal })
+  const raw = (session.connection as unknown as { connection: CallbackConnection }).connection
+  const onAbort = () => raw.destroy()
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    const guard = await applyMysqlSessionGuard(session.connection, { statementTimeoutS: plan.statementTimeoutS })
+    await session.connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY')
+    const pump = new MysqlBatchPump(plan, raw, sink)
+    if (plan.strategy.type === 'keyset') await readByKeyset(plan.strategy, raw, pump, sizer, plan, signal)
+    else await pump.stream(plan.strategy.query, signal)
+    pump.flush()
+    await session.connection.query('COMMIT')
+    await guard.restore()
+    return { rows: pump.totalRows, batches: pump.batches, statements: pump.statements, sourceBytes: pump.sourceBytes, zeroDates: Object.fromEntries(pump.decoder.zeroDates) }
+  } catch (err) {
+    if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err })
+    throw err instanceof RivetError ? err : classifyMysqlError(err)
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    await session.close().catch(() => undefined)
+  }
+}
+
+/** Keyset pages: `WHERE key > last ORDER BY key LIMIT n`, n from the sizer. */
+async function readByKeyset(
+  strategy: Extract<MysqlReadStrategy, { type: 'keyset' }>,
+  raw: CallbackConnection,
+  pump: MysqlBatchPump,
+  sizer: ChunkSizer,
+  plan: MysqlExtractPlan,
+  signal: AbortSignal,
+): Promise<void> {
+  const order = strategy.keyExprs.join(', ')
+  // binary keys compare as bytes (X'..' literals); every other type as the server's text rendering
+  const binary = strategy.keyIndexes.map((i) => plan.columns[i]!.type.kind === 'binary')
+  let last: (Buffer | null)[] | null = null
+  for (;;) {
+    if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled')
+    await pump.sinkDrained()
+    const size = sizer.next()
+    const filters = [strategy.where, last === null ? null : after(strategy.keyExprs, last, binary, raw)].filter((f): f is string => f !== null)
+    const where = filters.length === 0 ? '' : ` WHERE ${filters.map((f) => `(${f})`).join(' AND ')}`
+    const sql = `SELECT ${strategy.selectList} FROM ${strategy.from}${where} ORDER BY ${order} LIMIT ${size}`
+    const t0 = performance.now()
+    const page = await pump.stream(sql, signal, strategy.keyIndexes)
+    pump.statementDone(sizer, performance.now() - t0, page.rows, page.bytes, size)
+    if (page.rows < size) return
+    last = page.lastKey
+    if (plan.throttleMs > 0) await new Promise((resolve) => setTimeout(resolve, plan.throttleMs))
+  }
+}
+
+/** `(k1, k2) > (v1, v2)` written out so every server uses the key's index: `k1 > v1 OR (k1 = v1 AND k2 > v2)`. */
+function after(keys: readonly string[], values: readonly (Buffer | null)[], binary: readonly boolean[], raw: CallbackConnection): string {
+  const lit = (v: Buffer | null, i: number) => (v === null ? 'NULL' : raw.escape(binary[i] ? v : v.toString('utf8')))
+  const terms: string[] = []
+  for (let i = 0; i < keys.length; i++) {
+    const equal = keys.slice(0, i).map((k, j) => `${k} = ${lit(values[j]!, j)}`)
+    terms.push([...equal, `${keys[i]} > ${lit(values[i]!, i)}`].join(' AND '))
+  }
+  return terms.map((t) => `(${t})`).join(' OR ')
+}
+
+/** Decodes streamed rows into a BatchBuilder and ships batches, pausing the socket when the writer is behind. */
+class MysqlBatchPump {
+  readonly builder: BatchBuilder
+  readonly decoder: MysqlRowDecoder
+  totalRows = 0
+  batches = 0
+  statements = 0
+  sourceBytes = 0
+  private paused = false
+  private unchecked = 0
+
+  constructor(
+    private readonly plan: MysqlExtractPlan,
+    private readonly raw: CallbackConnection,
+    private readonly sink: BatchSink,
+  ) {
+    this.builder = new BatchBuilder(plan.columns)
+    this.decoder = new MysqlRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
+  }
+
+  /** Run one SELECT, decoding every row as it arrives; returns its row count and the key of its last row. */
+  stream(sql: string, signal: AbortSignal, keyIndexes: readonly number[] = []): Promise<{ rows: number; bytes: number; lastKey: (Buffer | null)[] | null }> {
+    return new Promise((resolve, reject) => {
+      let rows = 0
+      let bytes = 0
+      let lastRow: (Buffer | null)[] | null = null
+      let failed = false
+      const query = this.raw.query({ sql, rowsAsArray: true, typeCast: RAW_VALUES as never })
+      query.on('result', (row: unknown) => {
+        if (failed) return
+        const values = row as (Buffer | null)[]
+        try {
+          this.decoder.decodeRow(values)
+        } catch (err) {
+          failed = true
+          reject(err)
+          this.raw.destroy()
+          return
+        }
+        rows++
+        let size = 0
+        for (const v of values) size += v === null ? 1 : v.length + 1
+        bytes += size
+        lastRow = values
+        this.maybeFlush(size)
+      })
+      query.on('error', (err: unknown) => {
+        if (failed) return
+        failed = true
+        reject(signal.aborted ? new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err }) : classifyMysqlError(err))
+      })
+      query.on('end', () => {
+        if (failed) return
+        this.sourceBytes += bytes
+        // the row's buffers are views of its own packet: still valid here
+        const row = lastRow
+        resolve({ rows, bytes, lastKey: row === null || keyIndexes.length === 0 ? null : keyIndexes.map((i) => row[i] ?? null) })
+      })
+    })
+  }
+
+  async sinkDrained(): Promise<void> {
+    if (this.paused) await this.sink.drained()
+  }
+
+  statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
+    this.statements++
+    sizer.observe(ms, rows, bytes)
+    this.sink.statement(ms, rows, bytes, size)
+  }
+
+  /** Ship the batch once it reaches its byte target (summed every 1/64 of it) or its row limit. */
+  private maybeFlush(rowBytes: number): void {
+    const { targetBytes, maxRows } = this.plan.batch
+    this.unchecked += rowBytes
+    if (maxRows !== null && this.builder.rows >= maxRows) return this.flush()
+    if (this.unchecked < targetBytes / 64) return
+    this.unchecked = 0
+    if (this.builder.byteLength >= targetBytes) this.flush()
+  }
+
+  flush(): void {
+    const rows = this.builder.rows
+    this.unchecked = 0
+    if (rows === 0) return
+    const rawBytes = this.builder.byteLength
+    const ipc = this.builder.toIPC(this.builder.finishBatch())
+    this.totalRows += rows
+    this.batches++
+    if (!this.sink.push(ipc, rows, rawBytes) && !this.paused) {
+      // backpressure: stop reading the socket until the writer catches up; the server waits on TCP
+      this.paused = true
+      this.raw.pause()
+      void this.sink.drained().then(() => {
+        this.paused = false
+        this.raw.resume()
+      })
+    }
+  }
+}

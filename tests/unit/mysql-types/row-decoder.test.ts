@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { BatchBuilder } from '../../../src/arrow/index.js'
+import { MysqlRowDecoder, mapMysqlColumns } from '../../../src/source/mysql/index.js'
+import type { ColumnSpec } from '../../../src/types/index.js'
+import { caught } from '../../helpers/errors.js'
+import { roundTrip } from '../arrow/helpers.js'
+import { col, decode, decodeOne, stored, toBuffer, unscaledValues, values } from './helpers.js'
+
+const utf8mb4 = { characterSet: 'utf8mb4' }
+
+describe('MysqlRowDecoder: text, binary, json, uuid', () => {
+  it('copies UTF-8 text, enum labels and JSON text byte for byte', () => {
+    const texts = ['héllo wörld ✓ 😀', '', 'a\u0000b', "it's \"quoted\"\n"]
+    const { table } = decode(
+      [col('s', 'varchar', 'varchar(64)', utf8mb4), col('e', 'enum', "enum('a','ü')", utf8mb4), col('j', 'json', 'json')],
+      [...texts.map((t, i) => [t, i % 2 === 0 ? 'a' : 'ü', `{"k":[${i},"${'é'.repeat(i)}"]}`]), [null, null, null]],
+    )
+    expect(values(table, 's')).toEqual([...texts, null])
+    expect(values(table, 'e')).toEqual(['a', 'ü', 'a', 'ü', null])
+    expect(values(table, 'j')).toEqual(['{"k":[0,""]}', '{"k":[1,"é"]}', '{"k":[2,"éé"]}', '{"k":[3,"ééé"]}', null])
+  })
+
+  it('keeps binary values with 0x00 bytes, and empty ones, exactly', () => {
+    const blobs = [new Uint8Array([0, 1, 0, 255]), new Uint8Array(0), new Uint8Array(16), Uint8Array.from({ length: 300 }, (_, i) => i & 0xff)]
+    const { table } = decode([col('b', 'blob'), col('vb', 'varchar', 'varchar(10)', { characterSet: 'binary' })], [...blobs.map((b) => [b, b]), [null, null]])
+    const read = (name: string) => values(table, name).map((v) => (v === null ? null : Array.from(v as Uint8Array)))
+    expect(read('b')).toEqual([...blobs.map((b) => Array.from(b)), null])
+    expect(read('vb')).toEqual(read('b'))
+  })
+
+  it('reads MariaDB uuid text and binary(16) into 16-byte uuids', () => {
+    const text = '0e1f2a3b-4c5d-4e6f-8a9b-aCBdeF012345'
+    const bytes = [0x0e, 0x1f, 0x2a, 0x3b, 0x4c, 0x5d, 0x4e, 0x6f, 0x8a, 0x9b, 0xac, 0xbd, 0xef, 0x01, 0x23, 0x45]
+    const { table } = decode([col('u', 'uuid'), col('b', 'binary', 'binary(16)')], [[text, new Uint8Array(bytes)], [null, null]], { b: { kind: 'uuid' } })
+    const read = (name: string) => values(table, name).map((v) => (v === null ? null : Array.from(v as Uint8Array)))
+    expect(read('u')).toEqual([bytes, null])
+    expect(read('b')).toEqual([bytes, null])
+    expect(caught(() => decodeOne(col('u', 'uuid'), '0e1f2a3b-4c5d-4e6f-8a9b-acbdef01234g')).code).toBe('RIVET_DATA_DECODE')
+    expect(caught(() => decodeOne(col('u', 'uuid'), '0e1f2a3b4c5d4e6f8a9bacbdef012345')).code).toBe('RIVET_DATA_DECODE')
+    expect(caught(() => decodeOne(col('b', 'binary', 'binary(16)'), new Uint8Array(15), { b: { kind: 'uuid' } })).code).toBe('RIVET_DATA_DECODE')
+  })
+
+  it('re-reads text under int64, float64, decimal, bool, json and binary overrides', () => {
+    const { table } = decode(
+      [col('a', 'varchar', 'varchar(30)', utf8mb4), col('b', 'int'), col('c', 'bigint'), col('d', 'longtext', 'longtext', utf8mb4), col('e', 'text', 'text', utf8mb4), col('f', 'smallint')],
+      [['-9223372036854775808', '12345', '9007199254740993', '{"a": 1}', 'ü', '1']],
+      { a: { kind: 'int64' }, b: { kind: 'decimal', precision: 12, scale: 3 }, c: { kind: 'float64' }, d: { kind: 'json' }, e: { kind: 'binary' }, f: { kind: 'bool' } },
+    )
+    expect(values(table, 'a')).toEqual([-(2n ** 63n)])
+    expect(unscaledValues(table, 'b')).toEqual([12345000n])
+    expect(values(table, 'c')).toEqual([9007199254740992])
+    expect(values(table, 'd')).toEqual(['{"a": 1}'])
+    expect(Array.from(values(table, 'e')[0] as Uint8Array)).toEqual([0xc3, 0xbc])
+    expect(values(table, 'f')).toEqual([true])
+  })
+})
+
+describe('MysqlRowDecoder: rows', () => {
+  const every = [
+    col('flag', 'tinyint', 'tinyint(1)'),
+    col('b1', 'bit', 'bit(1)'),
+    col('b12', 'bit', 'bit(12)', { numericPrecision: 12 }),
+    col('i', 'int'),
+    col('biu', 'bigint', 'bigint unsigned'),
+    col('y', 'year'),
+    col('dec', 'decimal', 'decimal(65,30)', { numericPrecision: 65, numericScale: 30 }),
+    col('f', 'float'),
+    col('d', 'double'),
+    col('dt', 'date'),
+    col('dtm', 'datetime', 'datetime(6)'),
+    col('ts', 'timestamp', 'timestamp(6)'),
+    col('tm', 'time'),
+    col('s', 'varchar', 'varchar(10)', utf8mb4),
+    col('en', 'set', "set('x')", utf8mb4),
+    col('bin', 'varbinary', 'varbinary(10)'),
+    col('j', 'json'),
+    col('u', 'uuid'),
+  ]
+
+  it('takes NULL in every column type, and calls endRow once per row', () => {
+    const { table, rows } = decode(every, [every.map(() => null), every.map(() => null)])
+    expect(rows).toBe(2)
+    expect(table.numRows).toBe(2)
+    for (const c of every) expect(values(table, c.name), c.name).toEqual([null, null])
+  })
+
+  it('refuses a row with the wrong number of values', () => {
+    const specs = mapMysqlColumns([col('a', 'int'), col('b', 'int')])
+    const decoder = new MysqlRowDecoder(specs, new BatchBuilder(specs))
+    expect(caught(() => decoder.decodeRow([toBuffer('1')])).code).toBe('RIVET_SOURCE_PROTOCOL')
+  })
+
+  it('refuses a decoder id that cannot fill the column type', () => {
+    const bad: ColumnSpec[] = [{ name: 'x', type: { kind: 'utf8' }, nullable: true, sourceType: 'int', decoder: 'mysql:int', fidelity: 'exact' }]
+    expect(caught(() => new MysqlRowDecoder(bad, new BatchBuilder(bad))).code).toBe('RIVET_INTERNAL')
+    const unknown: ColumnSpec[] = [{ ...bad[0], decoder: 'text' }]
+    expect(caught(() => new MysqlRowDecoder(unknown, new BatchBuilder(unknown))).code).toBe('RIVET_INTERNAL')
+  })
+
+  it('fills the run-time and row-hash meta columns; the hash tells NULL from empty and follows the values', () => {
+    const source = mapMysqlColumns([col('id', 'int'), col('s', 'varchar', 'varchar(5)', utf8mb4)])
+    const meta: ColumnSpec[] = [
+      { name: '_rivet_exported_at', type: { kind: 'timestamp', tz: 'UTC' }, nullable: false, sourceType: 'rivet', decoder: 'meta', fidelity: 'exact' },
+      { name: '_rivet_row_hash', type: { kind: 'int', bits: 64, signed: true }, nullable: false, sourceType: 'rivet', decoder: 'meta', fidelity: 'exact' },
+    ]
+    const batch = new BatchBuilder([...source, ...meta])
+    const decoder = new MysqlRowDecoder(source, batch, { exportedAtUs: 1_700_000_000_000_000, rowHash: [1] })
+    for (const row of [['1', 'a'], ['2', 'a'], ['3', ''], ['4', null]]) decoder.decodeRow(row.map(toBuffer))
+    const table = roundTrip(batch)
+    expect(stored(table, '_rivet_exported_at')).toEqual(Array(4).fill(1_700_000_000_000_000n))
+    const hashes = values(table, '_rivet_row_hash') as bigint[]
+    expect(hashes[0]).toBe(hashes[1])
+    expect(new Set(hashes).size).toBe(3)
+  })
+
+  it('decodes consecutive batches with fresh buffers', () => {
+    const specs = mapMysqlColumns([col('i', 'bigint'), col('s', 'text', 'text', utf8mb4)])
+    const batch = new BatchBuilder(specs)
+    const decoder = new MysqlRowDecoder(specs, batch)
+    decoder.decodeRow([toBuffer('1'), toBuffer('one')])
+    const first = roundTrip(batch)
+    decoder.decodeRow([toBuffer('2'), toBuffer('two')])
+    decoder.decodeRow([null, toBuffer('three')])
+    const second = roundTrip(batch)
+    expect(values(first, 'i')).toEqual([1n])
+    expect(values(second, 'i')).toEqual([2n, null])
+    expect(values(second, 's')).toEqual(['two', 'three'])
+  })
+})
