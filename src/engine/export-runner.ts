@@ -7,7 +7,7 @@ import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
 import { buildMysqlExtractPlan, buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
 import type { ExtractPlan, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
-import { describeMysqlExport, openMysqlConnection } from '../source/mysql/index.js'
+import { describeMysqlExport, detectMysqlProxy, openMysqlConnection } from '../source/mysql/index.js'
 import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
@@ -93,7 +93,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     let plan: ExtractPlan
     let incremental: ReturnType<typeof planIncremental> | null = null
     if (ctx.config.source.type === 'mysql') {
-      plan = await planMysqlExport(exp, connect, startedAt)
+      plan = await planMysqlExport(exp, connect, startedAt, ctx.log)
     } else {
       const client = await openPgClient(connect)
       const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
@@ -155,7 +155,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
 }
 
 /** Describe and plan a MySQL/MariaDB export (modes other than full and time_window come later). */
-async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams, startedAt: Date): Promise<ExtractPlan> {
+async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams, startedAt: Date, log: (line: string) => void): Promise<ExtractPlan> {
   if (exp.mode === 'incremental' || exp.mode === 'chunked') {
     throw new RivetError('RIVET_MODE_UNSUPPORTED', `export ${exp.name}: mode ${exp.mode} is not available for MySQL sources yet`, {
       hint: 'use mode: full (read in keyset pages over the primary key, one consistent snapshot) or time_window',
@@ -164,8 +164,19 @@ async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams
   }
   const session = await openMysqlConnection(connect)
   try {
+    const proxy = await detectMysqlProxy(session.connection)
+    if (proxy.kind !== null) {
+      log(
+        `export ${exp.name}: warning: the source looks like ${proxy.kind === 'multiplexer' ? 'a statement multiplexer' : proxy.kind === 'proxysql' ? 'ProxySQL' : 'MaxScale'} (${proxy.evidence}); ` +
+          'a consistent snapshot needs every statement of a read on one backend connection — connect to the server directly if you can',
+      )
+    }
     const facts = await describeMysqlExport(session.connection, exp)
-    return buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt))
+    const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt))
+    if (plan.strategy.type === 'stream') {
+      log(`export ${exp.name}: no primary key to page by: read as one streaming statement (set unique_key to page a query or a view)`)
+    }
+    return plan
   } finally {
     await session.close().catch(() => undefined)
   }

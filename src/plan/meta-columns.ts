@@ -24,9 +24,9 @@ export interface MetaColumnsPlan {
 
 /**
  * The meta columns of an export: their specs (appended to the output schema, in this order) and
- * the plan the worker follows. The row hash is xxh3-64 over the PostgreSQL binary form of the
- * hashed fields (each an int32 length, -1 for NULL, then the bytes), stored as a signed int64 —
- * stable from run to run while the column types stay the same.
+ * the plan the worker follows. The row hash is xxh3-64 over the hashed fields as the source sends
+ * them (PostgreSQL: binary form; MySQL: text protocol), each an int32 length (-1 for NULL) then the
+ * bytes, stored as a signed int64 — stable from run to run while the column types stay the same.
  */
 export function planMetaColumns(exp: ResolvedExport, source: readonly ColumnSpec[], startedAt: Date): { specs: ColumnSpec[]; plan: MetaColumnsPlan } {
   const meta = exp.metaColumns

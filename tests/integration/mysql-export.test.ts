@@ -100,6 +100,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
     expect(report.exports[0]!.rows).toBe(ROWS)
     expect(report.exports[0]!.stats.strategy).toBe('keyset')
     expect(report.exports[0]!.stats.statements).toBeGreaterThan(1)
+    expect(report.exports[0]!.stats.maxStatementMs).toBeLessThan(1000)
     const rows = await readAllRows(join(dir, 'out-my'))
     expect(rows).toHaveLength(ROWS)
     const src = await withMysql(async (c) => {
@@ -143,4 +144,63 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
     expect(b.size).toBe(ROWS)
     for (const [id, row] of b) expect(a.get(id), `id ${id}`).toEqual(row)
   }, 180_000)
+})
+
+describe.skipIf(!hasMysql)('MySQL/MariaDB source: time_window and refusals', () => {
+  beforeAll(async () => {
+    await withMysql(async (c) => {
+      await c.query('DROP TABLE IF EXISTS it_my_window')
+      await c.query('CREATE TABLE it_my_window (id INT PRIMARY KEY, at DATETIME(6))')
+      await c.query('INSERT INTO it_my_window SELECT seq, NOW(6) - INTERVAL seq * 6 HOUR FROM seq_0_to_39')
+    })
+  })
+
+  afterAll(async () => {
+    await withMysql((c) => c.query('DROP TABLE IF EXISTS it_my_window'))
+  })
+
+  it('time_window reads only the last days_window days', async () => {
+    const dir = tempDir()
+    const cfg = writeConfig(
+      dir,
+      `source:
+  type: mysql
+  url: ${MYSQL_URL}
+exports:
+  - name: w
+    table: it_my_window
+    mode: time_window
+    time_column: at
+    days_window: 3
+    format: parquet
+    destination: { type: local, path: "./out" }
+`,
+    )
+    const run = await runCli(['run', '-c', cfg])
+    expect(run.stderr).not.toMatch(/\[RIVET_/)
+    expect(run.code).toBe(0)
+    const ids = (await readAllRows(join(dir, 'out'))).map((r) => Number(r.id)).sort((a, b) => a - b)
+    expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => i))
+  }, 60_000)
+
+  it('modes not yet available on MySQL stop with a clear error and write nothing', async () => {
+    const dir = tempDir()
+    const cfg = writeConfig(
+      dir,
+      `source:
+  type: mysql
+  url: ${MYSQL_URL}
+exports:
+  - name: w
+    table: it_my_window
+    mode: incremental
+    cursor_column: at
+    format: parquet
+    destination: { type: local, path: "./out" }
+`,
+    )
+    const run = await runCli(['run', '-c', cfg])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/\[RIVET_MODE_UNSUPPORTED\] export w: mode incremental is not available for MySQL sources yet/)
+  }, 60_000)
 })
