@@ -1,5 +1,5 @@
 # Everything a fresh machine needs comes from `npm ci`; these targets are shortcuts.
-.PHONY: install build test test-unit demo bench ci services-up services-down docs clean
+.PHONY: install build test test-unit demo bench bench-mysql ci services-up services-down docs clean
 
 install:
 	npm ci
@@ -18,6 +18,9 @@ demo: build
 
 bench: build
 	npm run bench
+
+bench-mysql: build
+	npm run bench:mysql
 
 docs: build
 	node dev/gen-docs.mjs

@@ -2,8 +2,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { StatementMonitor, StatementUsage } from './statement-monitor.js'
+import type { StatementUsage } from './statement-monitor.js'
 import { TreeMonitor } from './tree-monitor.js'
+
+/** Watches the server while a command runs: PostgreSQL (StatementMonitor) or MySQL (MysqlStatementMonitor). */
+export interface ServerMonitor {
+  watch(tag: string): { stop: () => Promise<StatementUsage> }
+}
 
 /** A command to run under measurement. */
 export interface CommandSpec {
@@ -45,7 +50,7 @@ export function hasGnuTime(): boolean {
  * Under GNU time, CPU is the exact user+sys of the whole tree (rusage of reaped descendants);
  * otherwise the sum of /proc utime+stime at the last 20 ms sample of each process.
  */
-export async function spawnMeasured(spec: CommandSpec, monitor: StatementMonitor, rssLimitBytes: number): Promise<Measurement> {
+export async function spawnMeasured(spec: CommandSpec, monitor: ServerMonitor, rssLimitBytes: number): Promise<Measurement> {
   const timeDir = mkdtempSync(join(tmpdir(), 'rivet-bench-time-'))
   const timeFile = join(timeDir, 'time.txt')
   const wrapped = hasGnuTime()

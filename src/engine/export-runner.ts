@@ -7,7 +7,6 @@ import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
 import { buildMysqlExtractPlan, buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
 import type { ExtractPlan, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
-import { describeMysqlExport, detectMysqlProxy, openMysqlConnection } from '../source/mysql/index.js'
 import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
@@ -162,6 +161,8 @@ async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams
       details: { export: exp.name, mode: exp.mode },
     })
   }
+  // loaded on use: mysql2 is a large CommonJS tree that PostgreSQL runs should not pay for
+  const { describeMysqlExport, detectMysqlProxy, openMysqlConnection } = await import('../source/mysql/index.js')
   const session = await openMysqlConnection(connect)
   try {
     const proxy = await detectMysqlProxy(session.connection)

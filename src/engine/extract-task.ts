@@ -1,7 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import { toRivetError } from '../errors/index.js'
 import type { ExtractPlan } from '../plan/export-plan.js'
-import { readMysqlBatches } from '../source/mysql/index.js'
 import { readPgBatches } from '../source/pg/index.js'
 import type { BatchSink } from '../source/types.js'
 import { AdaptiveSizer } from './feedback.js'
@@ -27,7 +26,11 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
   const { initial, min, max, targetStatementMs } = plan.chunking
   const sizer = new AdaptiveSizer(initial, min, max, targetStatementMs)
   try {
-    const result = plan.source === 'mysql' ? await readMysqlBatches(plan, sink, sizer, abort.signal) : await readPgBatches(plan, sink, sizer, abort.signal)
+    // the MySQL reader (and mysql2) is loaded only by workers that read MySQL
+    const result =
+      plan.source === 'mysql'
+        ? await (await import('../source/mysql/index.js')).readMysqlBatches(plan, sink, sizer, abort.signal)
+        : await readPgBatches(plan, sink, sizer, abort.signal)
     const { current, smallest, largest } = sizer.stats
     return {
       ok: true,
