@@ -124,7 +124,7 @@ try {
 
 // ratios within each repetition, then medians
 const lines: string[] = []
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/T(\d{4}).*/, '-$1')
+const stamp = new Date().toISOString().slice(0, 16).replace('T', '-').replace(':', '')
 lines.push(`# Rivet MySQL benchmark — ${new Date().toISOString()}`, '')
 lines.push(`Command: \`node dist/bench/mysql.js --runs ${runs} --rows ${rows}\`. Source: ${(version as { v: string }[])[0]?.v} on the same host. Table \`${table}\`: ${rows.toLocaleString('en-US')} rows of (bigint, varchar ~40, decimal(18,4), timestamp(6), json ~55 B, char(36) uuid). Median of ${runs}; ratio = median over repetitions of (tool rows/s ÷ mariadb_batch rows/s in the same repetition). Longest statement: PROCESSLIST TIME_MS polled every 10 ms.`, '')
 lines.push('| tool | rows/s | × mariadb_batch | peak RSS MiB | CPU s | output MB | longest stmt s | wall s | ok runs |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|')
