@@ -5,8 +5,8 @@ import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import type { CommittedFile } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
-import { buildMysqlExtractPlan, buildPgExtractPlan, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
-import type { ExtractPlan, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
+import { buildMysqlExtractPlan, buildPgExtractPlan, MYSQL_INCREMENTAL_DIALECT, mysqlSourceOf, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
+import type { ExtractPlan, PgIncrementalRead, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
 import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
@@ -90,9 +90,9 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   try {
     const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
     let plan: ExtractPlan
-    let incremental: ReturnType<typeof planIncremental> | null = null
+    let incremental: IncrementalRun | null = null
     if (ctx.config.source.type === 'mysql') {
-      plan = await planMysqlExport(exp, connect, startedAt, ctx.log)
+      ;({ plan, incremental } = await planMysqlExport(ctx, exp, connect, startedAt))
     } else {
       const client = await openPgClient(connect)
       const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
@@ -153,11 +153,17 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   }
 }
 
-/** Describe and plan a MySQL/MariaDB export (modes other than full and time_window come later). */
-async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams, startedAt: Date, log: (line: string) => void): Promise<ExtractPlan> {
-  if (exp.mode === 'incremental' || exp.mode === 'chunked') {
-    throw new RivetError('RIVET_MODE_UNSUPPORTED', `export ${exp.name}: mode ${exp.mode} is not available for MySQL sources yet`, {
-      hint: 'use mode: full (read in keyset pages over the primary key, one consistent snapshot) or time_window',
+/** Describe and plan a MySQL/MariaDB export (chunked mode comes later). */
+async function planMysqlExport(
+  ctx: ExportContext,
+  exp: ResolvedExport,
+  connect: SourceConnectParams,
+  startedAt: Date,
+): Promise<{ plan: ExtractPlan; incremental: IncrementalRun | null }> {
+  const log = ctx.log
+  if (exp.mode === 'chunked') {
+    throw new RivetError('RIVET_MODE_UNSUPPORTED', `export ${exp.name}: mode chunked is not available for MySQL sources yet`, {
+      hint: 'use mode: full (read in keyset pages over the primary key, short statements, one consistent snapshot), incremental or time_window',
       details: { export: exp.name, mode: exp.mode },
     })
   }
@@ -173,29 +179,52 @@ async function planMysqlExport(exp: ResolvedExport, connect: SourceConnectParams
       )
     }
     const facts = await describeMysqlExport(session.connection, exp)
-    const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt))
-    if (plan.strategy.type === 'stream') {
+    let incremental: IncrementalRun | null = null
+    let read: PgIncrementalRead | null = null
+    if (exp.mode === 'incremental') {
+      const stored = ctx.state.getCursor(exp.name)
+      const { from, selectList } = mysqlSourceOf(exp, facts)
+      const planned = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored, MYSQL_INCREMENTAL_DIALECT)
+      logTie(ctx, exp, planned.tie, stored?.value)
+      read = planned.read
+      incremental = { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
+    }
+    const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt), read)
+    if (plan.strategy.type === 'stream' || (plan.strategy.type === 'incremental' && plan.strategy.page === null)) {
       log(`export ${exp.name}: no primary key to page by: read as one streaming statement (set unique_key to page a query or a view)`)
     }
-    return plan
+    return { plan, incremental }
   } finally {
     await session.close().catch(() => undefined)
   }
 }
 
+/** What an incremental run needs to move the cursor when it completes. */
+interface IncrementalRun {
+  readonly strategy: PgReadStrategy
+  readonly cursorType: string
+  /** The stored cursor this run started from, or null on the first run. */
+  readonly from: string | null
+}
+
 /** The incremental read of this run, from the cursor the last completed run left in state. */
-function planIncremental(ctx: ExportContext, exp: ResolvedExport, facts: PgExportFacts): { strategy: PgReadStrategy; cursorType: string; from: string | null } {
+function planIncremental(ctx: ExportContext, exp: ResolvedExport, facts: PgExportFacts): IncrementalRun {
   const stored = ctx.state.getCursor(exp.name)
   const { from, selectList } = pgSourceOf(exp, facts)
-  const { read, tie } = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored, quoteIdent)
+  const { read, tie } = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored)
+  logTie(ctx, exp, tie, stored?.value)
+  return { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
+}
+
+/** Say how this run handles rows that tie on the stored cursor value. */
+function logTie(ctx: ExportContext, exp: ResolvedExport, tie: TieHandling, stored: string | undefined): void {
   const how: Record<TieHandling, string> = {
     'first-run': 'no cursor yet: reading every row',
-    'exclude-exported-keys': `reading rows after cursor ${stored?.value}; rows at that value already exported are skipped by key`,
-    'reread-boundary': `reading rows from cursor ${stored?.value} on; rows at that value are read again (no complete key list: at-least-once)`,
-    overlap: `reading rows from cursor ${stored?.value} minus cursor_overlap (rows in the window are exported again: at-least-once)`,
+    'exclude-exported-keys': `reading rows after cursor ${stored}; rows at that value already exported are skipped by key`,
+    'reread-boundary': `reading rows from cursor ${stored} on; rows at that value are read again (no complete key list: at-least-once)`,
+    overlap: `reading rows from cursor ${stored} minus cursor_overlap (rows in the window are exported again: at-least-once)`,
   }
   ctx.log(`export ${exp.name}: ${how[tie]}`)
-  return { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
 }
 
 export function encodeSpecFor(exp: ResolvedExport, columns: readonly ColumnSpec[]): EncodeSpec {

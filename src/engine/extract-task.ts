@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads'
 import { toRivetError } from '../errors/index.js'
 import type { ExtractPlan } from '../plan/export-plan.js'
 import { readPgBatches } from '../source/pg/index.js'
+import type { CursorAdvance } from '../source/pg/index.js'
 import type { BatchSink } from '../source/types.js'
 import { AdaptiveSizer } from './feedback.js'
 import type { CoordinatorToWorker, ExtractOutcome, WorkerToCoordinator } from './messages.js'
@@ -27,7 +28,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
   const sizer = new AdaptiveSizer(initial, min, max, targetStatementMs)
   try {
     // the MySQL reader (and mysql2) is loaded only by workers that read MySQL
-    const result =
+    const result: { rows: number; batches: number; statements: number; sourceBytes: number; cursor?: CursorAdvance; zeroDates?: Readonly<Record<string, number>> } =
       plan.source === 'mysql'
         ? await (await import('../source/mysql/index.js')).readMysqlBatches(plan, sink, sizer, abort.signal)
         : await readPgBatches(plan, sink, sizer, abort.signal)
@@ -36,7 +37,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
       ok: true,
       rows: result.rows,
       batches: result.batches,
-      cursor: 'cursor' in result ? result.cursor : undefined,
+      cursor: result.cursor,
       stats: {
         strategy: plan.strategy.type,
         statements: result.statements,
@@ -46,7 +47,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
         finalChunkSize: current,
         minChunkSize: smallest,
         maxChunkSize: largest,
-        ...('zeroDates' in result && Object.keys(result.zeroDates).length > 0 ? { zeroDates: result.zeroDates } : {}),
+        ...(result.zeroDates !== undefined && Object.keys(result.zeroDates).length > 0 ? { zeroDates: result.zeroDates } : {}),
       },
     }
   } catch (err) {

@@ -3,6 +3,7 @@ import { mysqlSelectExpression } from '../source/mysql/decode/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { batchTargetBytes, TARGET_STATEMENT_MS } from './build-pg-plan.js'
 import type { MysqlExtractPlan, MysqlReadStrategy, SourceConnectParams } from './export-plan.js'
+import type { IncrementalDialect, PgIncrementalRead } from './incremental-plan.js'
 import type { MetaColumnsPlan } from './meta-columns.js'
 
 /** What the coordinator learns about a MySQL export from the catalog before planning it. */
@@ -31,6 +32,21 @@ export function mysqlSourceOf(exp: ResolvedExport, facts: MysqlExportFacts): { f
   return { from, selectList: facts.columns.map((c) => mysqlSelectExpression(c)).join(', ') }
 }
 
+/** A MySQL string literal (backslash escapes are on: the session guard removes NO_BACKSLASH_ESCAPES). */
+export function mysqlLiteral(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/\0/g, '\\0')}'`
+}
+
+/** MySQL spelling of an incremental read: values compare as text, converted by the server. */
+export const MYSQL_INCREMENTAL_DIALECT: IncrementalDialect = {
+  quote: quoteMysqlName,
+  typedLiteral: (value) => mysqlLiteral(value),
+  literal: mysqlLiteral,
+  asText: (expr) => `CAST(${expr} AS CHAR)`,
+  castTo: (expr) => expr,
+  minusSeconds: (last, seconds) => `(${last} - INTERVAL ${seconds} SECOND)`,
+}
+
 /** The time_window filter on MySQL: rows of the last `days_window` days by the server's clock. */
 export function mysqlTimeWindowPredicate(exp: ResolvedExport): string | null {
   const tw = exp.timeWindow
@@ -54,8 +70,18 @@ export function chooseMysqlStrategy(exp: ResolvedExport, facts: MysqlExportFacts
 }
 
 /** Build the plan an extraction worker executes for one MySQL export. Pure: no I/O. */
-export function buildMysqlExtractPlan(exp: ResolvedExport, connect: SourceConnectParams, facts: MysqlExportFacts, meta: { specs: readonly ColumnSpec[]; plan: MetaColumnsPlan }): MysqlExtractPlan {
+export function buildMysqlExtractPlan(
+  exp: ResolvedExport,
+  connect: SourceConnectParams,
+  facts: MysqlExportFacts,
+  meta: { specs: readonly ColumnSpec[]; plan: MetaColumnsPlan },
+  incremental: PgIncrementalRead | null = null,
+): MysqlExtractPlan {
   const where = exp.mode === 'time_window' ? mysqlTimeWindowPredicate(exp) : null
+  let strategy = chooseMysqlStrategy(exp, facts, where)
+  if (incremental !== null) {
+    strategy = { type: 'incremental', read: incremental, page: strategy.type === 'keyset' ? { keyExprs: strategy.keyExprs, keyIndexes: strategy.keyIndexes } : null }
+  }
   const targetStatementMs = Math.max(10, Math.min(TARGET_STATEMENT_MS, (exp.chunkMaxStatementS * 1000) / 4))
   return {
     source: 'mysql',
@@ -64,7 +90,7 @@ export function buildMysqlExtractPlan(exp: ResolvedExport, connect: SourceConnec
     columns: [...facts.columns, ...meta.specs],
     sourceColumnCount: facts.columns.length,
     meta: meta.plan,
-    strategy: chooseMysqlStrategy(exp, facts, where),
+    strategy,
     batch: { targetBytes: batchTargetBytes(exp), maxRows: exp.tuning.batchSize },
     statementTimeoutS: exp.tuning.statementTimeoutS,
     throttleMs: exp.tuning.throttleMs,

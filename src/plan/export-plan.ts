@@ -81,6 +81,15 @@ export type MysqlReadStrategy =
       readonly where: string | null
     }
   | { readonly type: 'stream'; readonly query: string }
+  /**
+   * The rows after the stored cursor, up to the highest cursor value in the snapshot, in keyset
+   * pages when `page` names a key (else one streaming statement), then the keys at that value.
+   */
+  | {
+      readonly type: 'incremental'
+      readonly read: PgIncrementalRead
+      readonly page: { readonly keyExprs: readonly string[]; readonly keyIndexes: readonly number[] } | null
+    }
 
 /** Everything an extraction worker needs to read one MySQL/MariaDB export. Plain data: it crosses threads. */
 export interface MysqlExtractPlan {

@@ -39,6 +39,31 @@ export interface PgIncrementalRead {
 /** How the tie on the stored cursor value is handled on this run (reported to the user). */
 export type TieHandling = 'first-run' | 'exclude-exported-keys' | 'reread-boundary' | 'overlap'
 
+/** How the SQL of an incremental read is spelled on one server. */
+export interface IncrementalDialect {
+  quote(name: string): string
+  /** A literal of `value` compared with a column of SQL type `type`. */
+  typedLiteral(value: string, type: string): string
+  /** A plain string literal. */
+  literal(value: string): string
+  /** An expression rendered as text, as the key values were captured. */
+  asText(expr: string): string
+  /** The fallback column converted to the cursor's type for COALESCE. */
+  castTo(expr: string, type: string): string
+  /** `last` minus a number of seconds (temporal cursors). */
+  minusSeconds(last: string, seconds: number): string
+}
+
+/** PostgreSQL spelling. */
+export const PG_INCREMENTAL_DIALECT: IncrementalDialect = {
+  quote: (name) => `"${name.replace(/"/g, '""')}"`,
+  typedLiteral: pgTypedLiteral,
+  literal: pgLiteral,
+  asText: (expr) => `${expr}::text`,
+  castTo: (expr, type) => `${expr}::${type}`,
+  minusSeconds: (last, seconds) => `(${last} - interval '${seconds} seconds')`,
+}
+
 /** Most keys kept for the boundary: enough for bursts of equal timestamps, small in state and SQL. */
 export const BOUNDARY_KEY_LIMIT = 10_000
 
@@ -59,8 +84,9 @@ export function planPgIncremental(
   selectList: string,
   primaryKey: readonly string[] | null,
   stored: StoredCursor | undefined,
-  quote: (name: string) => string,
+  dialect: IncrementalDialect = PG_INCREMENTAL_DIALECT,
 ): { read: PgIncrementalRead; tie: TieHandling } {
+  const quote = dialect.quote
   const inc = exp.incremental
   if (inc === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not incremental`)
   const cursor = findColumn(exp, columns, inc.cursorColumn, 'cursor_column')
@@ -68,7 +94,7 @@ export function planPgIncremental(
   let cursorExpr = quote(cursor.name)
   if (inc.cursorMode === 'coalesce' && inc.fallbackColumn !== null) {
     const fallback = findColumn(exp, columns, inc.fallbackColumn, 'cursor_fallback_column')
-    cursorExpr = `COALESCE(${quote(cursor.name)}, ${quote(fallback.name)}::${cursorType})`
+    cursorExpr = `COALESCE(${quote(cursor.name)}, ${dialect.castTo(quote(fallback.name), cursorType)})`
   }
   if (!CURSOR_KINDS.has(cursor.type.kind)) {
     throw new RivetError('RIVET_PLAN_CURSOR_TYPE', `export ${exp.name}: cursor_column ${JSON.stringify(cursor.name)} has type ${cursorType}, which cannot serve as a cursor`, {
@@ -86,24 +112,24 @@ export function planPgIncremental(
       details: { export: exp.name, stored: stored.type, now: cursorType },
     })
   }
-  const last = pgTypedLiteral(stored.value, cursorType)
+  const last = dialect.typedLiteral(stored.value, cursorType)
   if (inc.overlap !== null) {
-    return { read: { ...read, after: `${cursorExpr} >= ${overlapBound(exp, cursor, last, inc.overlap)}` }, tie: 'overlap' }
+    return { read: { ...read, after: `${cursorExpr} >= ${overlapBound(exp, cursor, last, inc.overlap, dialect)}` }, tie: 'overlap' }
   }
   const keys = stored.boundaryKeys
   if (keyExprs === null || keys === null || !stored.boundaryComplete || keys.length === 0 || keys.some((k) => k.length !== keyExprs.length)) {
     return { read: { ...read, after: `${cursorExpr} >= ${last}` }, tie: 'reread-boundary' }
   }
-  const tuple = (values: readonly (string | null)[]) => `(${values.map((v) => (v === null ? 'NULL' : pgLiteral(v))).join(', ')})`
-  const exported = `(${keyExprs.map((k) => `${k}::text`).join(', ')}) IN (${keys.map(tuple).join(', ')})`
+  const tuple = (values: readonly (string | null)[]) => `(${values.map((v) => (v === null ? 'NULL' : dialect.literal(v))).join(', ')})`
+  const exported = `(${keyExprs.map((k) => dialect.asText(k)).join(', ')}) IN (${keys.map(tuple).join(', ')})`
   // COALESCE: a NULL key makes IN unknown; such a row must be read, not dropped
   return { read: { ...read, after: `(${cursorExpr} > ${last} OR (${cursorExpr} = ${last} AND NOT COALESCE(${exported}, false)))` }, tie: 'exclude-exported-keys' }
 }
 
-function overlapBound(exp: ResolvedExport, cursor: ColumnSpec, last: string, overlap: NonNullable<NonNullable<ResolvedExport['incremental']>['overlap']>): string {
+function overlapBound(exp: ResolvedExport, cursor: ColumnSpec, last: string, overlap: NonNullable<NonNullable<ResolvedExport['incremental']>['overlap']>, dialect: IncrementalDialect): string {
   const temporal = cursor.type.kind === 'timestamp' || cursor.type.kind === 'date'
   const numeric = cursor.type.kind === 'int' || cursor.type.kind === 'decimal' || cursor.type.kind === 'float'
-  if (overlap.kind === 'duration' && temporal) return `(${last} - interval '${overlap.seconds} seconds')`
+  if (overlap.kind === 'duration' && temporal) return dialect.minusSeconds(last, overlap.seconds)
   if (overlap.kind === 'number' && numeric) return `(${last} - ${overlap.value})`
   throw new RivetError('RIVET_PLAN_CURSOR_TYPE', `export ${exp.name}: cursor_overlap ${overlap.kind === 'duration' ? 'is a duration' : 'is a number'} but the cursor column has type ${cursor.sourceType}`, {
     hint: temporal ? 'give cursor_overlap as a duration such as "15m" or "2h"' : numeric ? 'give cursor_overlap as a number in the cursor\'s units' : 'remove cursor_overlap: it needs a temporal or numeric cursor',

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import mysql from 'mysql2/promise'
 import { decompress } from '@mongodb-js/zstd'
@@ -193,14 +193,65 @@ exports:
 exports:
   - name: w
     table: it_my_window
-    mode: incremental
-    cursor_column: at
+    mode: chunked
     format: parquet
     destination: { type: local, path: "./out" }
 `,
     )
     const run = await runCli(['run', '-c', cfg])
     expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/\[RIVET_MODE_UNSUPPORTED\] export w: mode incremental is not available for MySQL sources yet/)
+    expect(run.stderr).toMatch(/\[RIVET_MODE_UNSUPPORTED\] export w: mode chunked is not available for MySQL sources yet/)
   }, 60_000)
+})
+
+describe.skipIf(!hasMysql)('MySQL/MariaDB source: incremental', () => {
+  const BASE = "'2024-01-01 00:00:00'"
+
+  beforeAll(async () => {
+    await withMysql(async (c) => {
+      await c.query('DROP TABLE IF EXISTS it_my_inc')
+      await c.query('CREATE TABLE it_my_inc (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, v VARCHAR(40), KEY (updated_at))')
+      // 1000 rows in groups of 100 sharing one updated_at: ties on every cursor value
+      await c.query(`INSERT INTO it_my_inc SELECT seq, ${BASE} + INTERVAL ((seq - 1) DIV 100) HOUR, MD5(seq) FROM seq_1_to_1000`)
+    })
+  })
+
+  afterAll(async () => {
+    await withMysql((c) => c.query('DROP TABLE IF EXISTS it_my_inc'))
+  })
+
+  it('exports each change once: ties on the last cursor value, updates and inserts between runs', async () => {
+    const dir = tempDir()
+    const cfg = writeConfig(
+      dir,
+      `source:
+  type: mysql
+  url: ${MYSQL_URL}
+exports:
+  - name: inc
+    table: it_my_inc
+    mode: incremental
+    cursor_column: updated_at
+    format: parquet
+    skip_empty: true
+    destination: { type: local, path: "./out" }
+`,
+    )
+    const once = async (): Promise<number[]> => {
+      rmSync(join(dir, 'out'), { recursive: true, force: true })
+      const run = await runCli(['run', '-c', cfg])
+      expect(run.stderr).not.toMatch(/\[RIVET_/)
+      expect(run.code).toBe(0)
+      return (await readAllRows(join(dir, 'out'))).map((r) => Number(r.id)).sort((a, b) => a - b)
+    }
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
+    expect(await once()).toEqual(range(1, 1000))
+    await withMysql(async (c) => {
+      await c.query(`INSERT INTO it_my_inc SELECT seq, ${BASE} + INTERVAL 9 HOUR, 'late' FROM seq_1001_to_1050`)
+      await c.query(`UPDATE it_my_inc SET updated_at = ${BASE} + INTERVAL 10 HOUR, v = 'updated' WHERE id BETWEEN 5 AND 9`)
+      await c.query(`INSERT INTO it_my_inc SELECT seq, ${BASE} + INTERVAL 11 HOUR, 'new' FROM seq_1051_to_1060`)
+    })
+    expect(await once()).toEqual([...range(5, 9), ...range(1001, 1060)])
+    expect(await once()).toEqual([])
+  }, 120_000)
 })

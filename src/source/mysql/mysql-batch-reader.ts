@@ -1,4 +1,7 @@
 import type { Connection as CallbackConnection } from 'mysql2'
+import type { Connection as PromiseConnection } from 'mysql2/promise'
+import { mysqlLiteral } from '../../plan/build-mysql-plan.js'
+import type { CursorAdvance } from '../pg/index.js'
 import { BatchBuilder } from '../../arrow/index.js'
 import { RivetError } from '../../errors/index.js'
 import type { MysqlExtractPlan, MysqlReadStrategy } from '../../plan/export-plan.js'
@@ -16,6 +19,8 @@ export interface MysqlReadResult {
   readonly sourceBytes: number
   /** Zero dates read as NULL, per column (see docs/type-mapping.md). */
   readonly zeroDates: Readonly<Record<string, number>>
+  /** Incremental reads: where the cursor stands after this read (null value: no row was read). */
+  readonly cursor?: CursorAdvance
 }
 
 /** Raw text-protocol bytes of every value (no per-value conversion by the driver). */
@@ -35,12 +40,15 @@ export async function readMysqlBatches(plan: MysqlExtractPlan, sink: BatchSink, 
     const guard = await applyMysqlSessionGuard(session.connection, { statementTimeoutS: plan.statementTimeoutS })
     await session.connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY')
     const pump = new MysqlBatchPump(plan, raw, sink)
-    if (plan.strategy.type === 'keyset') await readByKeyset(plan.strategy, raw, pump, sizer, plan, signal)
-    else await pump.stream(plan.strategy.query, signal)
+    const strategy = plan.strategy
+    let cursor: CursorAdvance | undefined
+    if (strategy.type === 'keyset') await readByKeyset(strategy, raw, pump, sizer, plan, signal)
+    else if (strategy.type === 'stream') await pump.stream(strategy.query, signal)
+    else cursor = await readIncremental(strategy, session.connection, raw, pump, sizer, plan, signal)
     pump.flush()
     await session.connection.query('COMMIT')
     await guard.restore()
-    return { rows: pump.totalRows, batches: pump.batches, statements: pump.statements, sourceBytes: pump.sourceBytes, zeroDates: Object.fromEntries(pump.decoder.zeroDates) }
+    return { rows: pump.totalRows, batches: pump.batches, statements: pump.statements, sourceBytes: pump.sourceBytes, zeroDates: Object.fromEntries(pump.decoder.zeroDates), cursor }
   } catch (err) {
     if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err })
     throw err instanceof RivetError ? err : classifyMysqlError(err)
@@ -48,6 +56,41 @@ export async function readMysqlBatches(plan: MysqlExtractPlan, sink: BatchSink, 
     signal.removeEventListener('abort', onAbort)
     await session.close().catch(() => undefined)
   }
+}
+
+/**
+ * One incremental read inside the snapshot: the highest cursor value after the stored one, the rows
+ * up to it (keyset pages when the export has a key), then the keys of the rows at that value.
+ */
+async function readIncremental(
+  strategy: Extract<MysqlReadStrategy, { type: 'incremental' }>,
+  conn: PromiseConnection,
+  raw: CallbackConnection,
+  pump: MysqlBatchPump,
+  sizer: ChunkSizer,
+  plan: MysqlExtractPlan,
+  signal: AbortSignal,
+): Promise<CursorAdvance> {
+  const read = strategy.read
+  const after = read.after === null ? '' : ` WHERE ${read.after}`
+  const [top] = await conn.query({ sql: `SELECT CAST(MAX(${read.cursorExpr}) AS CHAR) FROM ${read.from}${after}`, rowsAsArray: true })
+  const value = ((top as unknown[][])[0]?.[0] ?? null) as string | null
+  if (value === null) return { value: null, boundaryKeys: null, boundaryComplete: false }
+  const upTo = `${read.cursorExpr} <= ${mysqlLiteral(value)}`
+  const where = read.after === null ? upTo : `(${read.after}) AND ${upTo}`
+  if (strategy.page !== null) {
+    await readByKeyset({ type: 'keyset', from: read.from, selectList: read.selectList, ...strategy.page, where }, raw, pump, sizer, plan, signal)
+  } else {
+    await pump.stream(`SELECT ${read.selectList} FROM ${read.from} WHERE ${where}`, signal)
+  }
+  if (read.keyExprs === null) return { value, boundaryKeys: null, boundaryComplete: false }
+  const [keys] = await conn.query({
+    sql: `SELECT ${read.keyExprs.map((k) => `CAST(${k} AS CHAR)`).join(', ')} FROM ${read.from} WHERE ${read.cursorExpr} = ${mysqlLiteral(value)} LIMIT ${read.boundaryLimit + 1}`,
+    rowsAsArray: true,
+  })
+  const rows = (keys as unknown[][]).map((r) => r.map((v) => (v === null ? null : String(v))))
+  const complete = rows.length <= read.boundaryLimit
+  return { value, boundaryKeys: complete ? rows : null, boundaryComplete: complete }
 }
 
 /** Keyset pages: `WHERE key > last ORDER BY key LIMIT n`, n from the sizer. */
