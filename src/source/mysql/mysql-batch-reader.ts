@@ -23,8 +23,49 @@ export interface MysqlReadResult {
   readonly cursor?: CursorAdvance
 }
 
-/** Raw text-protocol bytes of every value (no per-value conversion by the driver). */
-const RAW_VALUES = (field: { buffer(): Buffer | null }): Buffer | null => field.buffer()
+/** The part of a mysql2 packet a row parser reads: the bytes and where the row starts and ends. */
+interface RowPacket {
+  readonly buffer: Buffer
+  offset: number
+  readonly end: number
+}
+
+/** What our row parser hands back to mysql2 in place of a row object (it is not used). */
+const ROW_MARKER = Object.freeze([])
+
+/**
+ * Cut one text-protocol row (a length-encoded string or 0xFB for NULL per column) into `values`,
+ * as views of the packet's bytes. Returns the row's size in bytes.
+ */
+function readTextRow(packet: RowPacket, values: (Buffer | null)[], columns: number): number {
+  const buf = packet.buffer
+  const start = packet.offset
+  let p = start
+  for (let i = 0; i < columns; i++) {
+    const first = buf[p++]!
+    let len: number
+    if (first < 0xfb) len = first
+    else if (first === 0xfb) {
+      values[i] = null
+      continue
+    } else if (first === 0xfc) {
+      len = buf[p]! | (buf[p + 1]! << 8)
+      p += 2
+    } else if (first === 0xfd) {
+      len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)
+      p += 3
+    } else {
+      len = buf.readUInt32LE(p) + buf.readUInt32LE(p + 4) * 0x1_0000_0000
+      p += 8
+    }
+    if (p + len > packet.end) throw new RivetError('RIVET_SOURCE_PROTOCOL', `a MySQL row packet ends inside column ${i + 1}`)
+    values[i] = buf.subarray(p, p + len)
+    p += len
+  }
+  if (p !== packet.end) throw new RivetError('RIVET_SOURCE_PROTOCOL', `a MySQL row packet has ${packet.end - p} byte(s) after its ${columns} columns`)
+  packet.offset = p
+  return p - start
+}
 
 /**
  * Reads one export from MySQL/MariaDB into Arrow batches inside one consistent-snapshot,
@@ -158,38 +199,37 @@ class MysqlBatchPump {
     return new Promise((resolve, reject) => {
       let rows = 0
       let bytes = 0
-      let lastRow: (Buffer | null)[] | null = null
+      const lastKey: (Buffer | null)[] = keyIndexes.map(() => null)
       let failed = false
-      const query = this.raw.query({ sql, rowsAsArray: true, typeCast: RAW_VALUES as never })
-      query.on('result', (row: unknown) => {
-        if (failed) return
-        const values = row as (Buffer | null)[]
-        try {
+      const n = this.plan.sourceColumnCount
+      const values: (Buffer | null)[] = new Array<Buffer | null>(n).fill(null)
+      // Rows are cut out of each packet here, straight into the decoder: mysql2's own text parser
+      // builds a field wrapper and calls a type-cast function for every value. The query installs
+      // its parser once the column definitions arrive; this property keeps ours in its place.
+      const parser = {
+        next: (packet: RowPacket): unknown => {
+          const size = readTextRow(packet, values, n)
           this.decoder.decodeRow(values)
-        } catch (err) {
-          failed = true
-          reject(err)
-          this.raw.destroy()
-          return
-        }
-        rows++
-        let size = 0
-        for (const v of values) size += v === null ? 1 : v.length + 1
-        bytes += size
-        lastRow = values
-        this.maybeFlush(size)
-      })
+          rows++
+          bytes += size
+          for (let k = 0; k < keyIndexes.length; k++) lastKey[k] = values[keyIndexes[k]!]!
+          this.maybeFlush(size)
+          return ROW_MARKER
+        },
+      }
+      const query = this.raw.query({ sql, rowsAsArray: true })
+      Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined })
       query.on('error', (err: unknown) => {
         if (failed) return
         failed = true
-        reject(signal.aborted ? new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err }) : classifyMysqlError(err))
+        if (signal.aborted) reject(new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err }))
+        else reject(err instanceof RivetError ? err : classifyMysqlError(err))
       })
       query.on('end', () => {
         if (failed) return
         this.sourceBytes += bytes
-        // the row's buffers are views of its own packet: still valid here
-        const row = lastRow
-        resolve({ rows, bytes, lastKey: row === null || keyIndexes.length === 0 ? null : keyIndexes.map((i) => row[i] ?? null) })
+        // the key values are views of their own packet: still valid here
+        resolve({ rows, bytes, lastKey: rows === 0 || keyIndexes.length === 0 ? null : [...lastKey] })
       })
     })
   }
