@@ -105,7 +105,10 @@ function toSession(core: CoreConnection, endpoint: string, tls: boolean): MysqlS
     endpoint,
     tls,
     close() {
-      closing ??= connection.end().catch(() => core.destroy())
+      // end() waits for the server's close, which a paused socket never reads: give it a second
+      closing ??= Promise.race([connection.end(), new Promise((_, reject) => setTimeout(() => reject(new Error('close timed out')), 1000).unref())])
+        .then(() => undefined)
+        .catch(() => core.destroy())
       return closing
     },
   }

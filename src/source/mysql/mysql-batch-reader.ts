@@ -87,6 +87,8 @@ export async function readMysqlBatches(plan: MysqlExtractPlan, sink: BatchSink, 
     else if (strategy.type === 'stream') await pump.stream(strategy.query, signal)
     else cursor = await readIncremental(strategy, session.connection, raw, pump, sizer, plan, signal)
     pump.flush()
+    // the last batch may have paused the socket: the COMMIT's reply must be readable
+    await pump.resumed()
     await session.connection.query('COMMIT')
     await guard.restore()
     return { rows: pump.totalRows, batches: pump.batches, statements: pump.statements, sourceBytes: pump.sourceBytes, zeroDates: Object.fromEntries(pump.decoder.zeroDates), cursor }
@@ -236,6 +238,11 @@ class MysqlBatchPump {
 
   async sinkDrained(): Promise<void> {
     if (this.paused) await this.sink.drained()
+  }
+
+  /** Resolves once the socket is no longer paused for backpressure. */
+  async resumed(): Promise<void> {
+    while (this.paused) await this.sink.drained()
   }
 
   statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
