@@ -5,6 +5,7 @@ import type { CursorAdvance } from '../pg/index.js'
 import { BatchBuilder } from '../../arrow/index.js'
 import { RivetError } from '../../errors/index.js'
 import type { MysqlExtractPlan, MysqlReadStrategy } from '../../plan/export-plan.js'
+import { BatchShipper } from '../batch-shipper.js'
 import type { BatchSink, ChunkSizer } from '../types.js'
 import { classifyMysqlError } from './classify.js'
 import { openMysqlConnection } from './connect.js'
@@ -177,22 +178,16 @@ function after(keys: readonly string[], values: readonly (Buffer | null)[], bina
 }
 
 /** Decodes streamed rows into a BatchBuilder and ships batches, pausing the socket when the writer is behind. */
-class MysqlBatchPump {
-  readonly builder: BatchBuilder
+class MysqlBatchPump extends BatchShipper {
   readonly decoder: MysqlRowDecoder
-  totalRows = 0
-  batches = 0
-  statements = 0
   sourceBytes = 0
-  private paused = false
-  private unchecked = 0
 
   constructor(
     private readonly plan: MysqlExtractPlan,
     private readonly raw: CallbackConnection,
-    private readonly sink: BatchSink,
+    sink: BatchSink,
   ) {
-    this.builder = new BatchBuilder(plan.columns)
+    super(new BatchBuilder(plan.columns), plan.batch, sink, raw)
     this.decoder = new MysqlRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
   }
 
@@ -234,49 +229,5 @@ class MysqlBatchPump {
         resolve({ rows, bytes, lastKey: rows === 0 || keyIndexes.length === 0 ? null : [...lastKey] })
       })
     })
-  }
-
-  async sinkDrained(): Promise<void> {
-    if (this.paused) await this.sink.drained()
-  }
-
-  /** Resolves once the socket is no longer paused for backpressure. */
-  async resumed(): Promise<void> {
-    while (this.paused) await this.sink.drained()
-  }
-
-  statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
-    this.statements++
-    sizer.observe(ms, rows, bytes)
-    this.sink.statement(ms, rows, bytes, size)
-  }
-
-  /** Ship the batch once it reaches its byte target (summed every 1/64 of it) or its row limit. */
-  private maybeFlush(rowBytes: number): void {
-    const { targetBytes, maxRows } = this.plan.batch
-    this.unchecked += rowBytes
-    if (maxRows !== null && this.builder.rows >= maxRows) return this.flush()
-    if (this.unchecked < targetBytes / 64) return
-    this.unchecked = 0
-    if (this.builder.byteLength >= targetBytes) this.flush()
-  }
-
-  flush(): void {
-    const rows = this.builder.rows
-    this.unchecked = 0
-    if (rows === 0) return
-    const rawBytes = this.builder.byteLength
-    const ipc = this.builder.toIPC(this.builder.finishBatch())
-    this.totalRows += rows
-    this.batches++
-    if (!this.sink.push(ipc, rows, rawBytes) && !this.paused) {
-      // backpressure: stop reading the socket until the writer catches up; the server waits on TCP
-      this.paused = true
-      this.raw.pause()
-      void this.sink.drained().then(() => {
-        this.paused = false
-        this.raw.resume()
-      })
-    }
   }
 }

@@ -3,6 +3,7 @@ import { BatchBuilder } from '../../arrow/index.js'
 import type { PgExtractPlan } from '../../plan/export-plan.js'
 import type { PgIncrementalRead } from '../../plan/incremental-plan.js'
 import { pgTypedLiteral } from '../../plan/sql-literal.js'
+import { BatchShipper } from '../batch-shipper.js'
 import type { BatchSink, ChunkSizer } from '../types.js'
 import { CopyBinaryStream, PgRowDecoder } from './decode/index.js'
 import { PgWireConnection, classifyPgError } from './wire/index.js'
@@ -69,72 +70,19 @@ export async function readPgBatches(plan: PgExtractPlan, sink: BatchSink, sizer:
   }
 }
 
-/** Decodes rows into a BatchBuilder and ships a batch whenever it reaches its limits. */
-class BatchPump {
-  readonly builder: BatchBuilder
+/** Decodes rows into a BatchBuilder; the shared shipper sends batches and applies backpressure. */
+class BatchPump extends BatchShipper {
   readonly decoder: PgRowDecoder
-  totalRows = 0
-  batches = 0
-  statements = 0
   sourceBytes = 0
-  private paused = false
-  /** Wire bytes received since the batch size was last summed. */
-  private unchecked = 0
 
-  constructor(
-    private readonly plan: PgExtractPlan,
-    private readonly conn: PgWireConnection,
-    private readonly sink: BatchSink,
-  ) {
-    this.builder = new BatchBuilder(plan.columns)
+  constructor(plan: PgExtractPlan, conn: PgWireConnection, sink: BatchSink) {
+    super(new BatchBuilder(plan.columns), plan.batch, sink, conn)
     this.decoder = new PgRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
   }
 
-  /**
-   * Ship the current batch if it is full; pause the socket when the writer is behind. Summing the
-   * builders' sizes costs more than decoding a small row, so it is done once the wire bytes since
-   * the last sum reach 1/64 of the target (decoded bytes track wire bytes closely): a batch
-   * overshoots its target by about that much at most.
-   */
-  maybeFlush(wireBytes: number): void {
-    const { targetBytes, maxRows } = this.plan.batch
-    this.unchecked += wireBytes
-    if (maxRows !== null && this.builder.rows >= maxRows) return this.flush()
-    if (this.unchecked < targetBytes / 64) return
-    this.unchecked = 0
-    if (this.builder.byteLength >= targetBytes) this.flush()
-  }
-
-  /** Wait between statements until the writer has room (no statement starts while paused). */
-  async sinkDrained(): Promise<void> {
-    if (this.paused) await this.sink.drained()
-  }
-
-  /** Account for one finished statement and feed its cost back to the sizer. */
-  statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
-    this.statements++
+  override statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
     this.sourceBytes += bytes
-    sizer.observe(ms, rows, bytes)
-    this.sink.statement(ms, rows, bytes, size)
-  }
-
-  flush(): void {
-    const rows = this.builder.rows
-    this.unchecked = 0
-    if (rows === 0) return
-    const rawBytes = this.builder.byteLength
-    const ipc = this.builder.toIPC(this.builder.finishBatch())
-    this.totalRows += rows
-    this.batches++
-    if (!this.sink.push(ipc, rows, rawBytes) && !this.paused) {
-      // backpressure: stop reading the socket until the writer catches up; the server waits on TCP
-      this.paused = true
-      this.conn.pause()
-      void this.sink.drained().then(() => {
-        this.paused = false
-        this.conn.resume()
-      })
-    }
+    super.statementDone(sizer, ms, rows, bytes, size)
   }
 }
 
