@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
-import type pg from 'pg'
 import type { ResolvedExport } from '../config/index.js'
 import { LocalDestination, resolveOutputDir } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import {
-  DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, buildPgExtractPlan, chunkPredicate, filteredPgStrategy, findColumn, integerChunkStep,
-  pgSourceOf, planDayRanges, planIntegerRanges, planMetaColumns, rangeDensity, rangesFromBoundaries,
+  DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, chunkPredicate, findColumn, integerChunkStep, planDayRanges, planIntegerRanges, planMetaColumns,
+  rangeDensity, rangesFromBoundaries,
 } from '../plan/index.js'
-import type { ChunkRange, SourceConnectParams } from '../plan/index.js'
-import {
-  clampParallelism, describePgExport, openPgClient, pgColumnRange, pgConnectionBudget, pgIsUniqueNotNull, pgRowBoundaries, pgRowEstimate, quoteIdent,
-  toConnectParams,
-} from '../source/pg/index.js'
-import type { PgExportFacts } from '../source/pg/index.js'
+import type { ChunkRange } from '../plan/index.js'
+import { clampParallelism } from '../source/connection-budget.js'
+import { toConnectParams } from '../source/pg/index.js'
 import type { RunRecord } from '../state/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
+import { openChunkSource } from './chunk-source.js'
+import type { ChunkSource } from './chunk-source.js'
 import { runPipeline } from './export-pipeline.js'
 import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
-import { encodeEmpty, encodeSpecFor, newRunId, publishFiles, runExport } from './export-runner.js'
+import { encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport } from './export-runner.js'
 import type { CommittedFileSummary, ExportContext, ExportResult } from './export-runner.js'
 import { RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
@@ -49,61 +47,67 @@ export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport):
   const chunked = exp.chunked
   if (chunked === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not chunked`)
   const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
-  const client = await openPgClient(connect)
-  let facts: PgExportFacts
+  const source = await openChunkSource(exp, ctx.config.source.type, connect, ctx.log)
   let layout: ChunkLayout | 'single'
   let parallel: number
   let resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null = null
   const planHash = chunkPlanHash(exp)
   try {
-    facts = await describePgExport(client, exp)
     if (ctx.resume) {
-      resumed = await resumableRun(ctx, exp, planHash, facts)
-      layout = { ...resolveChunkColumn(exp, facts, ctx.log), ranges: [] }
+      resumed = resumableRun(ctx, exp, planHash)
+      layout = { ...resolveChunkColumn(exp, source, ctx.log), ranges: [] }
     } else {
-      layout = await planChunks(client, exp, facts, ctx.log)
+      layout = await planChunks(source, exp, ctx.log)
     }
-    parallel = await chooseParallelism(client, exp, ctx.log)
+    parallel = await chooseParallelism(source, exp, ctx.log)
   } finally {
-    await client.end().catch(() => undefined)
+    await source.close()
   }
   if (layout === 'single') return runExport(ctx, exp)
-  return runChunks(ctx, exp, connect, facts, layout, parallel, planHash, resumed)
+  return runChunks(ctx, exp, source, layout, parallel, planHash, resumed)
 }
 
 /** The chunk column: `chunk_column`, else the single-column primary key (said so in the log). */
-function resolveChunkColumn(exp: ResolvedExport, facts: PgExportFacts, log: (line: string) => void): { column: ColumnSpec; expr: string } {
+function resolveChunkColumn(exp: ResolvedExport, source: ChunkSource, log: (line: string) => void): { column: ColumnSpec; expr: string } {
   const chunked = exp.chunked!
+  let column: ColumnSpec | undefined
   if (chunked.column !== null) {
-    const column = findColumn(exp, facts.columns, chunked.column, 'chunk_column')
-    return { column, expr: quoteIdent(column.name) }
+    column = findColumn(exp, source.columns, chunked.column, 'chunk_column')
+  } else {
+    // keyset paging may also use unique_key; ranges need the integer primary key
+    const pk = (chunked.strategy === 'keyset' ? exp.uniqueKey : null) ?? source.primaryKey
+    const candidate = pk !== null && pk.length === 1 ? source.columns.find((c) => c.name === pk[0]) : undefined
+    const usable = candidate !== undefined && (chunked.strategy === 'keyset' || chunked.strategy === 'dense' || candidate.type.kind === 'int')
+    if (!usable) {
+      throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: no chunk_column is set and the ${exp.table !== null ? 'table has no single-column integer primary key' : 'export is a query'} to use instead`, {
+        hint: 'set chunk_column to an indexed NOT NULL column (an integer for ranges; any sortable type with chunk_dense or chunk_by_key)',
+        details: { export: exp.name, primaryKey: pk },
+      })
+    }
+    column = candidate
+    log(`export ${exp.name}: chunking on ${pk === exp.uniqueKey ? 'the unique key' : 'the primary key'} ${column.name}`)
   }
-  // keyset paging may also use unique_key; ranges need the integer primary key
-  const pk = (chunked.strategy === 'keyset' ? exp.uniqueKey : null) ?? facts.relation?.primaryKey ?? null
-  const column = pk !== null && pk.length === 1 ? facts.columns.find((c) => c.name === pk[0]) : undefined
-  const usable = column !== undefined && (chunked.strategy === 'keyset' || chunked.strategy === 'dense' || column.type.kind === 'int')
-  if (!usable) {
-    throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: no chunk_column is set and the ${exp.table !== null ? 'table has no single-column integer primary key' : 'export is a query'} to use instead`, {
-      hint: 'set chunk_column to an indexed NOT NULL column (an integer for ranges; any sortable type with chunk_dense or chunk_by_key)',
-      details: { export: exp.name, primaryKey: pk },
+  const unusable = source.unusableChunkColumn(column)
+  if (unusable !== null) {
+    throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk column ${column.name} cannot carry chunks: ${unusable}`, {
+      hint: 'chunk on an integer, decimal, date, timestamp or text column',
+      details: { export: exp.name, column: column.name, type: column.sourceType },
     })
   }
-  log(`export ${exp.name}: chunking on ${pk === exp.uniqueKey ? 'the unique key' : 'the primary key'} ${column.name}`)
-  return { column, expr: quoteIdent(column.name) }
+  return { column, expr: source.quote(column.name) }
 }
 
 /** Probe the chunk column and cut its values into ranges; 'single' when the table is too small to chunk. */
-async function planChunks(client: pg.Client, exp: ResolvedExport, facts: PgExportFacts, log: (line: string) => void): Promise<ChunkLayout | 'single'> {
+async function planChunks(source: ChunkSource, exp: ResolvedExport, log: (line: string) => void): Promise<ChunkLayout | 'single'> {
   const chunked = exp.chunked!
-  const { column, expr } = resolveChunkColumn(exp, facts, log)
-  const { from } = pgSourceOf(exp, facts)
-  const estimate = facts.relation !== null && facts.relation.estimatedRows >= 0 ? facts.relation.estimatedRows : await pgRowEstimate(client, from)
+  const { column, expr } = resolveChunkColumn(exp, source, log)
+  const estimate = source.catalogRows >= 0 ? source.catalogRows : await source.estimateRows()
   const rowsPerChunk = chunked.size ?? (chunked.count !== null ? Math.max(1, Math.ceil(estimate / chunked.count)) : DEFAULT_CHUNK_SIZE)
-  if (chunked.strategy !== 'days' && chunked.count === null && estimate < rowsPerChunk && estimate >= 0 && facts.relation !== null && facts.relation.estimatedRows >= 0) {
+  if (chunked.strategy !== 'days' && chunked.count === null && estimate < rowsPerChunk && source.catalogRows >= 0) {
     log(`export ${exp.name}: about ${estimate} rows, fewer than one chunk (${rowsPerChunk}): read in a single snapshot instead`)
     return 'single'
   }
-  const range = await pgColumnRange(client, from, expr)
+  const range = await source.columnRange(expr)
   if (range.hasNulls) {
     throw new RivetError('RIVET_PLAN_CHUNK_NULLS', `export ${exp.name}: chunk column ${column.name} holds NULLs; chunked reads would skip those rows`, {
       hint: `choose a NOT NULL chunk column, or export with a query that handles them (e.g. WHERE ${column.name} IS NOT NULL plus a second export for the NULL rows)`,
@@ -139,21 +143,20 @@ async function planChunks(client: pg.Client, exp: ResolvedExport, facts: PgExpor
     }
     case 'dense':
     case 'keyset': {
-      if (chunked.strategy === 'keyset' && facts.relation !== null && !(await pgIsUniqueNotNull(client, facts.relation.oid, column.name))) {
+      if (chunked.strategy === 'keyset' && !(await source.isUniqueNotNull(column.name))) {
         throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk_by_key needs a unique NOT NULL key; ${column.name} has no unique index of its own or allows NULL`, {
           hint: 'use chunk_dense: true for a non-unique column, or name the primary key in chunk_column',
         })
       }
-      const bounds = await pgRowBoundaries(client, from, expr, column.sourceType, rowsPerChunk)
-      return { column, expr, ranges: rangesFromBoundaries(exp.name, bounds) }
+      return { column, expr, ranges: rangesFromBoundaries(exp.name, await source.rowBoundaries(expr, column, rowsPerChunk)) }
     }
   }
 }
 
 /** `parallel`, clamped to the connections the source can spare and to the memory budget. */
-async function chooseParallelism(client: pg.Client, exp: ResolvedExport, log: (line: string) => void): Promise<number> {
+async function chooseParallelism(source: ChunkSource, exp: ResolvedExport, log: (line: string) => void): Promise<number> {
   const wanted = exp.chunked!.parallel
-  const budget = await pgConnectionBudget(client)
+  const budget = await source.connectionBudget()
   const perChunkMb = (batchTargetBytes(exp) * 6) / MB // the builder, its IPC copy, three in flight, the encoder's copy
   const memoryMax = Math.max(1, Math.floor((exp.tuning.memoryMb - BASE_MEMORY_MB) / perChunkMb))
   const { parallel, reason } = clampParallelism(wanted, budget, memoryMax)
@@ -165,7 +168,7 @@ async function chooseParallelism(client: pg.Client, exp: ResolvedExport, log: (l
 }
 
 /** The interrupted checkpointed run to continue, with its unfinished chunks. */
-async function resumableRun(ctx: ExportContext, exp: ResolvedExport, planHash: string, _facts: PgExportFacts): Promise<{ run: RunRecord; pending: ChunkRange[]; done: number }> {
+function resumableRun(ctx: ExportContext, exp: ResolvedExport, planHash: string): { run: RunRecord; pending: ChunkRange[]; done: number } {
   if (!exp.chunked!.checkpoint) {
     throw new RivetError('RIVET_RESUME_NOTHING', `export ${exp.name}: --resume needs chunk_checkpoint: true (only checkpointed chunked runs can be resumed)`)
   }
@@ -199,8 +202,7 @@ export function chunkPlanHash(exp: ResolvedExport): string {
 async function runChunks(
   ctx: ExportContext,
   exp: ResolvedExport,
-  connect: SourceConnectParams,
-  facts: PgExportFacts,
+  source: ChunkSource,
   layout: ChunkLayout,
   parallel: number,
   planHash: string,
@@ -236,8 +238,8 @@ async function runChunks(
     if (removed.length > 0) ctx.log(`export ${exp.name}: removed ${removed.length} file(s) of unfinished chunks published just before the interruption`)
   }
   // a resumed run stamps _rivet_exported_at with the original start, like the chunks read before
-  const meta = planMetaColumns(exp, facts.columns, startedAt)
-  const columns = [...facts.columns, ...meta.specs]
+  const meta = planMetaColumns(exp, source.columns, startedAt)
+  const columns = [...source.columns, ...meta.specs]
   const encode = encodeSpecFor(exp, columns)
   const abort = new AbortController()
   const onOuterAbort = () => abort.abort()
@@ -253,7 +255,7 @@ async function runChunks(
     const reader = async (): Promise<void> => {
       for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
         try {
-          const result = await readChunk(ctx, exp, connect, facts, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
+          const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
           rows += result.rows
           stats.add(result.stats)
           if (chunked.checkpoint) committed.push(...result.committed)
@@ -286,6 +288,7 @@ async function runChunks(
     const durationMs = Date.now() - began.getTime()
     const peakRssBytes = rss.stop()
     const finalStats = stats.result(parallel, total)
+    logZeroDates(ctx, exp, finalStats)
     ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
     const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
     return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns, error: null }
@@ -310,8 +313,7 @@ async function runChunks(
 async function readChunk(
   ctx: ExportContext,
   exp: ResolvedExport,
-  connect: SourceConnectParams,
-  facts: PgExportFacts,
+  source: ChunkSource,
   meta: ReturnType<typeof planMetaColumns>,
   layout: ChunkLayout,
   range: ChunkRange,
@@ -324,10 +326,8 @@ async function readChunk(
   runId: string,
 ): Promise<{ rows: number; stats: ExtractStats; files: WrittenFile[]; committed: CommittedFileSummary[] }> {
   const chunked = exp.chunked!
-  const strategy = filteredPgStrategy(exp, facts, chunkPredicate(layout.expr, layout.column.sourceType, range))
-  // an unbounded single chunk is the whole export: still read through a cursor, never by ctid
-  const { from, selectList } = pgSourceOf(exp, facts)
-  const plan = buildPgExtractPlan(exp, connect, facts, strategy.type === 'cursor' ? strategy : { type: 'cursor', query: `SELECT ${selectList} FROM ${from}` }, meta)
+  const predicate = chunkPredicate(layout.expr, range, (value) => source.literal(value, layout.column))
+  const plan = source.planChunk(meta, predicate, layout.column)
   for (let attempt = 1; ; attempt++) {
     if (chunked.checkpoint) ctx.state.startChunk(runId, range.index)
     const writer = newWriter(exp, plan.columns, destination, startedAt, range.index, csvHeader)
@@ -392,8 +392,10 @@ class StatsTotal {
   private minChunkSize = Infinity
   private maxChunkSize = 0
   private finalChunkSize = 0
+  private readonly zeroDates = new Map<string, number>()
 
   add(s: ExtractStats): void {
+    for (const [column, count] of Object.entries(s.zeroDates ?? {})) this.zeroDates.set(column, (this.zeroDates.get(column) ?? 0) + count)
     this.statements += s.statements
     this.maxStatementMs = Math.max(this.maxStatementMs, s.maxStatementMs)
     this.totalStatementMs += s.totalStatementMs
@@ -408,6 +410,7 @@ class StatsTotal {
       strategy: 'chunked', statements: this.statements, maxStatementMs: this.maxStatementMs, totalStatementMs: this.totalStatementMs,
       sourceBytes: this.sourceBytes, finalChunkSize: this.finalChunkSize, minChunkSize: Number.isFinite(this.minChunkSize) ? this.minChunkSize : 0,
       maxChunkSize: this.maxChunkSize, parallel, chunks,
+      ...(this.zeroDates.size > 0 ? { zeroDates: Object.fromEntries(this.zeroDates) } : {}),
     }
   }
 }

@@ -116,10 +116,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
       createdBy: `rivet ${RIVET_VERSION}`,
     })
     const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal)
-    const zeroDates = result.stats.zeroDates ?? {}
-    for (const [column, count] of Object.entries(zeroDates)) {
-      ctx.log(`export ${exp.name}: warning: ${count} zero date(s) in column ${column} were written as NULL (MySQL '0000-00-00' has no calendar value)`)
-    }
+    logZeroDates(ctx, exp, result.stats)
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)
     const files = await publishFiles(ctx.state, runId, exp, destination, written)
@@ -153,7 +150,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   }
 }
 
-/** Describe and plan a MySQL/MariaDB export (chunked mode comes later). */
+/** Describe and plan a MySQL/MariaDB export. */
 async function planMysqlExport(
   ctx: ExportContext,
   exp: ResolvedExport,
@@ -161,23 +158,12 @@ async function planMysqlExport(
   startedAt: Date,
 ): Promise<{ plan: ExtractPlan; incremental: IncrementalRun | null }> {
   const log = ctx.log
-  if (exp.mode === 'chunked') {
-    throw new RivetError('RIVET_MODE_UNSUPPORTED', `export ${exp.name}: mode chunked is not available for MySQL sources yet`, {
-      hint: 'use mode: full (read in keyset pages over the primary key, short statements, one consistent snapshot), incremental or time_window',
-      details: { export: exp.name, mode: exp.mode },
-    })
-  }
   // loaded on use: mysql2 is a large CommonJS tree that PostgreSQL runs should not pay for
-  const { describeMysqlExport, detectMysqlProxy, openMysqlConnection } = await import('../source/mysql/index.js')
+  const { describeMysqlExport, openMysqlConnection } = await import('../source/mysql/index.js')
+  const { warnIfMysqlProxy } = await import('./mysql-proxy-warning.js')
   const session = await openMysqlConnection(connect)
   try {
-    const proxy = await detectMysqlProxy(session.connection)
-    if (proxy.kind !== null) {
-      log(
-        `export ${exp.name}: warning: the source looks like ${proxy.kind === 'multiplexer' ? 'a statement multiplexer' : proxy.kind === 'proxysql' ? 'ProxySQL' : 'MaxScale'} (${proxy.evidence}); ` +
-          'a consistent snapshot needs every statement of a read on one backend connection — connect to the server directly if you can',
-      )
-    }
+    await warnIfMysqlProxy(session.connection, exp, log)
     const facts = await describeMysqlExport(session.connection, exp)
     let incremental: IncrementalRun | null = null
     let read: PgIncrementalRead | null = null
@@ -189,13 +175,20 @@ async function planMysqlExport(
       read = planned.read
       incremental = { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
     }
-    const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt), read)
+    const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt), { incremental: read ?? undefined })
     if (plan.strategy.type === 'stream' || (plan.strategy.type === 'incremental' && plan.strategy.page === null)) {
       log(`export ${exp.name}: no primary key to page by: read as one streaming statement (set unique_key to page a query or a view)`)
     }
     return { plan, incremental }
   } finally {
     await session.close().catch(() => undefined)
+  }
+}
+
+/** Warn about the MySQL zero dates a read wrote as NULL (see docs/type-mapping.md). */
+export function logZeroDates(ctx: ExportContext, exp: ResolvedExport, stats: ExtractStats): void {
+  for (const [column, count] of Object.entries(stats.zeroDates ?? {})) {
+    ctx.log(`export ${exp.name}: warning: ${count} zero date(s) in column ${column} were written as NULL (MySQL '0000-00-00' has no calendar value)`)
   }
 }
 

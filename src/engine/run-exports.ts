@@ -51,7 +51,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
       if (options.resume && exp.mode !== 'chunked') {
         log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
       }
-      const result = exp.mode === 'chunked' && config.source.type === 'postgres' ? await runChunkedExport(ctx, exp) : await runExport(ctx, exp)
+      const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp) : await runExport(ctx, exp)
       results.push(result)
     }
   } finally {

@@ -43,7 +43,7 @@ export const ERROR_CODES = {
   RIVET_SOURCE_AUTH: config('check the user name and password (or url_env / password_env) for the source'),
   RIVET_SOURCE_PERMISSION: config('grant SELECT on the table to the extraction role'),
   RIVET_SOURCE_NOT_FOUND: config('check the table or column name; names are case-sensitive when quoted'),
-  RIVET_SOURCE_QUERY: config('the source rejected the query: fix the SQL and try it in psql first'),
+  RIVET_SOURCE_QUERY: config('the source rejected the query: fix the SQL and try it in psql or the mysql client first'),
   RIVET_SOURCE_TLS: config('check the tls settings of the source (mode, CA file) against the server'),
   RIVET_SOURCE_PROTOCOL: retryable('unexpected reply from the server; run again, and report it if it repeats'),
   RIVET_SOURCE_ERROR: config('the source reported an error; see the message for its SQLSTATE'),
@@ -61,7 +61,6 @@ export const ERROR_CODES = {
   RIVET_PLAN_TOO_MANY_CHUNKS: config('raise chunk_size, set chunk_count, or use chunk_dense so chunks follow the rows instead of the key span'),
   RIVET_RESUME_NOTHING: config('there is no interrupted checkpointed run of this export to resume; run without --resume'),
   RIVET_RESUME_PLAN_CHANGED: config('the export changed since the interrupted run: run without --resume (or restore the previous config)'),
-  RIVET_MODE_UNSUPPORTED: config('this combination of source and mode is not available yet; see docs/modes.md for what each source supports'),
   RIVET_SOURCE_NO_CONNECTIONS: retryable('the source has no connection to spare: close idle sessions, raise the role\'s CONNECTION LIMIT, or run later'),
 
   // data integrity

@@ -37,10 +37,23 @@ export function mysqlLiteral(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/\0/g, '\\0')}'`
 }
 
+/** Column types whose values are written as bare numbers in SQL. */
+const NUMERIC_SOURCE_TYPE = /^(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|dec|fixed|float|double|real|year)\b/i
+const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/**
+ * `value` (the server's text rendering) as a literal to compare with a column of `sourceType`.
+ * Numbers stay bare: MySQL compares an integer column with a quoted string as doubles, which
+ * cannot tell 2^53 from 2^53 + 1. Everything else is a string literal the server converts.
+ */
+export function mysqlTypedLiteral(value: string, sourceType: string): string {
+  return NUMERIC_SOURCE_TYPE.test(sourceType.trim()) && NUMBER_TEXT.test(value) ? value : mysqlLiteral(value)
+}
+
 /** MySQL spelling of an incremental read: values compare as text, converted by the server. */
 export const MYSQL_INCREMENTAL_DIALECT: IncrementalDialect = {
   quote: quoteMysqlName,
-  typedLiteral: (value) => mysqlLiteral(value),
+  typedLiteral: mysqlTypedLiteral,
   literal: mysqlLiteral,
   asText: (expr) => `CAST(${expr} AS CHAR)`,
   castTo: (expr) => expr,
@@ -59,9 +72,11 @@ export function mysqlTimeWindowPredicate(exp: ResolvedExport): string | null {
  * Choose how to read a MySQL export: keyset pages over the primary key of a table (every statement
  * short), else one streaming SELECT.
  */
-export function chooseMysqlStrategy(exp: ResolvedExport, facts: MysqlExportFacts, where: string | null): MysqlReadStrategy {
+export function chooseMysqlStrategy(exp: ResolvedExport, facts: MysqlExportFacts, where: string | null, leading: string | null = null): MysqlReadStrategy {
   const { from, selectList } = mysqlSourceOf(exp, facts)
-  const key = facts.relation !== null && !facts.relation.isView ? facts.relation.primaryKey : exp.uniqueKey
+  const unique = facts.relation !== null && !facts.relation.isView ? facts.relation.primaryKey : exp.uniqueKey
+  // a chunk on another column pages by (that column, key): the order its secondary index holds in InnoDB
+  const key = leading === null || unique === null ? unique : [leading, ...unique.filter((k) => k !== leading)]
   const keyIndexes = key?.map((k) => facts.columns.findIndex((c) => c.name === k)) ?? []
   if (key !== null && key.length > 0 && keyIndexes.every((i) => i >= 0)) {
     return { type: 'keyset', from, selectList, keyExprs: key.map(quoteMysqlName), keyIndexes, where }
@@ -69,16 +84,24 @@ export function chooseMysqlStrategy(exp: ResolvedExport, facts: MysqlExportFacts
   return { type: 'stream', query: `SELECT ${selectList} FROM ${from}${where === null ? '' : ` WHERE ${where}`}` }
 }
 
-/** Build the plan an extraction worker executes for one MySQL export. Pure: no I/O. */
+/** One chunk of a chunked export: its filter, and the chunk column the pages lead with. */
+export interface MysqlChunkRead {
+  readonly predicate: string | null
+  readonly column: string
+}
+
+/** Build the plan an extraction worker executes for one MySQL export (or one chunk of it). Pure: no I/O. */
 export function buildMysqlExtractPlan(
   exp: ResolvedExport,
   connect: SourceConnectParams,
   facts: MysqlExportFacts,
   meta: { specs: readonly ColumnSpec[]; plan: MetaColumnsPlan },
-  incremental: PgIncrementalRead | null = null,
+  read: { readonly incremental?: PgIncrementalRead; readonly chunk?: MysqlChunkRead } = {},
 ): MysqlExtractPlan {
-  const where = exp.mode === 'time_window' ? mysqlTimeWindowPredicate(exp) : null
-  let strategy = chooseMysqlStrategy(exp, facts, where)
+  const incremental = read.incremental ?? null
+  const chunk = read.chunk ?? null
+  const where = chunk !== null ? chunk.predicate : exp.mode === 'time_window' ? mysqlTimeWindowPredicate(exp) : null
+  let strategy = chooseMysqlStrategy(exp, facts, where, chunk?.column ?? null)
   if (incremental !== null) {
     strategy = { type: 'incremental', read: incremental, page: strategy.type === 'keyset' ? { keyExprs: strategy.keyExprs, keyIndexes: strategy.keyIndexes } : null }
   }

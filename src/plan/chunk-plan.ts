@@ -1,5 +1,4 @@
 import { RivetError } from '../errors/index.js'
-import { pgTypedLiteral } from './sql-literal.js'
 
 /**
  * One chunk of a chunked export: the rows whose chunk value v satisfies lo <= v < hi. A null
@@ -68,11 +67,11 @@ export function rangesFromBoundaries(exportName: string, bounds: readonly string
   return ranges
 }
 
-/** SQL predicate of a chunk on `expr` of SQL type `type`; null when both bounds are open. */
-export function chunkPredicate(expr: string, type: string, range: Pick<ChunkRange, 'lo' | 'hi'>): string | null {
+/** SQL predicate of a chunk on `expr`, bounds written by `literal`; null when both bounds are open. */
+export function chunkPredicate(expr: string, range: Pick<ChunkRange, 'lo' | 'hi'>, literal: (value: string) => string): string | null {
   const parts: string[] = []
-  if (range.lo !== null) parts.push(`${expr} >= ${pgTypedLiteral(range.lo, type)}`)
-  if (range.hi !== null) parts.push(`${expr} < ${pgTypedLiteral(range.hi, type)}`)
+  if (range.lo !== null) parts.push(`${expr} >= ${literal(range.lo)}`)
+  if (range.hi !== null) parts.push(`${expr} < ${literal(range.hi)}`)
   return parts.length === 0 ? null : parts.join(' AND ')
 }
 

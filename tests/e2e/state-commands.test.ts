@@ -3,7 +3,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore, type StateStore } from '../../src/state/index.js'
-import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
+import { collect, runCli, spawnCli, tempDir, writeConfig } from '../helpers/cli.js'
 
 // The state commands read the config and the state file only: no database is contacted.
 const CONFIG = `source:
@@ -180,4 +180,27 @@ describe('rivet state reset (spawned)', () => {
     expect(r.stdout).toBe('export orders: nothing to clear (no state file yet)\n')
     expect(existsSync(join(dir, '.rivet_state.db'))).toBe(false)
   })
+})
+
+describe('output to a slow pipe', () => {
+  it('a report larger than the pipe buffer reaches a reader that drains it late, whole', async () => {
+    const dir = testDir()
+    const config = writeConfig(dir, CONFIG)
+    const state = openStateStore(defaultStatePath(config))
+    state.beginRun(run('many-chunks', 4))
+    state.createChunkTasks('many-chunks', 'orders', Array.from({ length: 3000 }, (_, i) => ({ index: i, lo: String(i * 1000), hi: String(i * 1000 + 1000) })))
+    state.close()
+    const child = spawnCli(['state', 'chunks', '-c', config, '-e', 'orders', '--run-id', 'many-chunks', '--json'])
+    // hold the pipe full while the command finishes, then read
+    child.stdout!.pause()
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const result = collect(child)
+    child.stdout!.resume()
+    const { stdout } = await result
+    expect(await exited).toBe(0)
+    expect(stdout.length).toBeGreaterThan(65_536)
+    const parsed = JSON.parse(stdout) as { chunks: unknown[] }
+    expect(parsed.chunks).toHaveLength(3000)
+  }, 60_000)
 })

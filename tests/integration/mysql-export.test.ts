@@ -146,7 +146,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
   }, 180_000)
 })
 
-describe.skipIf(!hasMysql)('MySQL/MariaDB source: time_window and refusals', () => {
+describe.skipIf(!hasMysql)('MySQL/MariaDB source: time_window', () => {
   beforeAll(async () => {
     await withMysql(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_my_window')
@@ -181,26 +181,6 @@ exports:
     expect(run.code).toBe(0)
     const ids = (await readAllRows(join(dir, 'out'))).map((r) => Number(r.id)).sort((a, b) => a - b)
     expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => i))
-  }, 60_000)
-
-  it('modes not yet available on MySQL stop with a clear error and write nothing', async () => {
-    const dir = tempDir()
-    const cfg = writeConfig(
-      dir,
-      `source:
-  type: mysql
-  url: ${MYSQL_URL}
-exports:
-  - name: w
-    table: it_my_window
-    mode: chunked
-    format: parquet
-    destination: { type: local, path: "./out" }
-`,
-    )
-    const run = await runCli(['run', '-c', cfg])
-    expect(run.code).toBe(1)
-    expect(run.stderr).toMatch(/\[RIVET_MODE_UNSUPPORTED\] export w: mode chunked is not available for MySQL sources yet/)
   }, 60_000)
 })
 

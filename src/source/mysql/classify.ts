@@ -19,6 +19,7 @@ const SERVER_ERRORS: ReadonlyMap<number, ServerErrorRule> = new Map<number, Serv
   [1213, { code: 'RIVET_SOURCE_BUSY', hint: 'the server chose this statement as a deadlock victim; run again' }],
   [1040, { code: 'RIVET_SOURCE_BUSY', hint: 'the server has no connection to spare (max_connections); lower parallelism or run later' }],
   [1203, { code: 'RIVET_SOURCE_BUSY', hint: 'the user has too many connections (max_user_connections); lower parallelism or run later' }],
+  [1226, { code: 'RIVET_SOURCE_BUSY', hint: "the account reached a resource limit (its MAX_USER_CONNECTIONS or an hourly quota); lower parallelism or run later" }],
   [3024, { code: 'RIVET_SOURCE_TIMEOUT' }], // MySQL max_execution_time exceeded
   [1969, { code: 'RIVET_SOURCE_TIMEOUT' }], // MariaDB max_statement_time exceeded
   [1317, { code: 'RIVET_SOURCE_TIMEOUT', hint: 'the statement was interrupted (KILL QUERY or a time limit); run again' }],

@@ -27,6 +27,28 @@ export interface OpenMysqlConnectionOptions {
  * per query, TLS as `params.tls.mode` says (libpq's meaning of each mode).
  */
 export async function openMysqlConnection(params: SourceConnectParams, options: OpenMysqlConnectionOptions = {}): Promise<MysqlSession> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(params, options)
+    } catch (err) {
+      if (attempt >= SLOT_ATTEMPTS || !isNoSlotError(err) || options.signal?.aborted) throw err
+      // a connection this process closed a moment ago may still hold its slot on the server
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1) * (0.75 + Math.random() / 2)))
+    }
+  }
+}
+
+/** Attempts when the server refuses for want of a connection slot (about 1.5 s in all). */
+const SLOT_ATTEMPTS = 6
+/** Too many connections: for the server (1040), the user (1203), the account's MAX_USER_CONNECTIONS (1226). */
+const NO_SLOT_ERRNOS = new Set([1040, 1203, 1226])
+
+function isNoSlotError(err: unknown): boolean {
+  const errno = (err as RivetError).details?.errno
+  return typeof errno === 'number' && NO_SLOT_ERRNOS.has(errno)
+}
+
+async function connectOnce(params: SourceConnectParams, options: OpenMysqlConnectionOptions): Promise<MysqlSession> {
   const endpoint = `${params.host}:${params.port}`
   const { mode, ca, cert, key } = params.tls
   try {

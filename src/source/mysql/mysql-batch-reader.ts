@@ -1,6 +1,6 @@
 import type { Connection as CallbackConnection } from 'mysql2'
 import type { Connection as PromiseConnection } from 'mysql2/promise'
-import { mysqlLiteral } from '../../plan/build-mysql-plan.js'
+import { mysqlTypedLiteral } from '../../plan/build-mysql-plan.js'
 import type { CursorAdvance } from '../pg/index.js'
 import { BatchBuilder } from '../../arrow/index.js'
 import { RivetError } from '../../errors/index.js'
@@ -120,7 +120,7 @@ async function readIncremental(
   const [top] = await conn.query({ sql: `SELECT CAST(MAX(${read.cursorExpr}) AS CHAR) FROM ${read.from}${after}`, rowsAsArray: true })
   const value = ((top as unknown[][])[0]?.[0] ?? null) as string | null
   if (value === null) return { value: null, boundaryKeys: null, boundaryComplete: false }
-  const upTo = `${read.cursorExpr} <= ${mysqlLiteral(value)}`
+  const upTo = `${read.cursorExpr} <= ${mysqlTypedLiteral(value, read.cursorType)}`
   const where = read.after === null ? upTo : `(${read.after}) AND ${upTo}`
   if (strategy.page !== null) {
     await readByKeyset({ type: 'keyset', from: read.from, selectList: read.selectList, ...strategy.page, where }, raw, pump, sizer, plan, signal)
@@ -129,7 +129,7 @@ async function readIncremental(
   }
   if (read.keyExprs === null) return { value, boundaryKeys: null, boundaryComplete: false }
   const [keys] = await conn.query({
-    sql: `SELECT ${read.keyExprs.map((k) => `CAST(${k} AS CHAR)`).join(', ')} FROM ${read.from} WHERE ${read.cursorExpr} = ${mysqlLiteral(value)} LIMIT ${read.boundaryLimit + 1}`,
+    sql: `SELECT ${read.keyExprs.map((k) => `CAST(${k} AS CHAR)`).join(', ')} FROM ${read.from} WHERE ${read.cursorExpr} = ${mysqlTypedLiteral(value, read.cursorType)} LIMIT ${read.boundaryLimit + 1}`,
     rowsAsArray: true,
   })
   const rows = (keys as unknown[][]).map((r) => r.map((v) => (v === null ? null : String(v))))
@@ -147,14 +147,14 @@ async function readByKeyset(
   signal: AbortSignal,
 ): Promise<void> {
   const order = strategy.keyExprs.join(', ')
-  // binary keys compare as bytes (X'..' literals); every other type as the server's text rendering
-  const binary = strategy.keyIndexes.map((i) => plan.columns[i]!.type.kind === 'binary')
+  // binary keys compare as bytes (X'..' literals), numbers as bare numbers, every other type as the server's text rendering
+  const kinds = strategy.keyIndexes.map((i) => keyLiteralKind(plan.columns[i]!.type.kind))
   let last: (Buffer | null)[] | null = null
   for (;;) {
     if (signal.aborted) throw new RivetError('RIVET_CANCELLED', 'the extraction was cancelled')
     await pump.sinkDrained()
     const size = sizer.next()
-    const filters = [strategy.where, last === null ? null : after(strategy.keyExprs, last, binary, raw)].filter((f): f is string => f !== null)
+    const filters = [strategy.where, last === null ? null : after(strategy.keyExprs, last, kinds, raw)].filter((f): f is string => f !== null)
     const where = filters.length === 0 ? '' : ` WHERE ${filters.map((f) => `(${f})`).join(' AND ')}`
     const sql = `SELECT ${strategy.selectList} FROM ${strategy.from}${where} ORDER BY ${order} LIMIT ${size}`
     const t0 = performance.now()
@@ -166,9 +166,25 @@ async function readByKeyset(
   }
 }
 
+type KeyLiteralKind = 'binary' | 'number' | 'text'
+
+function keyLiteralKind(kind: string): KeyLiteralKind {
+  return kind === 'binary' ? 'binary' : kind === 'int' || kind === 'decimal' ? 'number' : 'text'
+}
+
+const NUMBER_TEXT = /^-?\d+(\.\d+)?$/
+
+/** A key value as a literal: bytes as X'..', numbers bare (a quoted number compares as a double), text quoted. */
+function keyLiteral(v: Buffer | null, kind: KeyLiteralKind, raw: CallbackConnection): string {
+  if (v === null) return 'NULL'
+  if (kind === 'binary') return raw.escape(v)
+  const text = v.toString('utf8')
+  return kind === 'number' && NUMBER_TEXT.test(text) ? text : raw.escape(text)
+}
+
 /** `(k1, k2) > (v1, v2)` written out so every server uses the key's index: `k1 > v1 OR (k1 = v1 AND k2 > v2)`. */
-function after(keys: readonly string[], values: readonly (Buffer | null)[], binary: readonly boolean[], raw: CallbackConnection): string {
-  const lit = (v: Buffer | null, i: number) => (v === null ? 'NULL' : raw.escape(binary[i] ? v : v.toString('utf8')))
+function after(keys: readonly string[], values: readonly (Buffer | null)[], kinds: readonly KeyLiteralKind[], raw: CallbackConnection): string {
+  const lit = (v: Buffer | null, i: number) => keyLiteral(v, kinds[i]!, raw)
   const terms: string[] = []
   for (let i = 0; i < keys.length; i++) {
     const equal = keys.slice(0, i).map((k, j) => `${k} = ${lit(values[j]!, j)}`)

@@ -67,6 +67,8 @@ const SIMPLE_FAMILIES: Readonly<Record<string, Family>> = {
 }
 
 const utf8: RivetType = { kind: 'utf8' }
+/** Decoders that write zero dates (`0000-00-00`, `2024-00-10`) as NULL. */
+const ZERO_DATE_DECODERS: ReadonlySet<string> = new Set([mysqlDecoderId('date'), mysqlDecoderId('datetime')])
 const m = (type: RivetType, kind: MysqlDecoderKind, fidelity: TypeFidelity = 'exact'): MysqlMappedType => ({ type, decoder: mysqlDecoderId(kind), fidelity })
 
 /**
@@ -98,7 +100,6 @@ export function mapMysqlColumns(cols: readonly MysqlRawColumn[], overrides: Read
 }
 
 function mapColumn(col: MysqlRawColumn, override: ColumnOverride | undefined, items: ErrorItem[]): ColumnSpec | null {
-  const base = { name: col.name, nullable: col.nullable, sourceType: col.columnType }
   const mapped = override === undefined ? mapMysqlType(col) : applyMysqlOverride(override, col)
   if ('error' in mapped) {
     items.push({ code: 'RIVET_TYPE_OVERRIDE_INVALID', path: col.name, message: `column "${col.name}" (${col.columnType}): ${mapped.error}` })
@@ -108,7 +109,8 @@ function mapColumn(col: MysqlRawColumn, override: ColumnOverride | undefined, it
     items.push(problemItem(col, mapped))
     return null
   }
-  return { ...base, ...mapped }
+  // a zero date is written as NULL even in a NOT NULL column, and Parquet refuses NULLs in a required column
+  return { name: col.name, nullable: col.nullable || ZERO_DATE_DECODERS.has(mapped.decoder), sourceType: col.columnType, ...mapped }
 }
 
 /** The natural mapping of one column type, or why it has none. */

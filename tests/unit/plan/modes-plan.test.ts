@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  chunkPredicate, integerChunkStep, MAX_CHUNKS, pgLiteral, pgTypedLiteral, planDayRanges, planIntegerRanges, rangeDensity, rangesFromBoundaries,
+  chunkPredicate, integerChunkStep, MAX_CHUNKS, mysqlLiteral, mysqlTypedLiteral, pgLiteral, pgTypedLiteral, planDayRanges, planIntegerRanges, rangeDensity, rangesFromBoundaries,
 } from '../../../src/plan/index.js'
 import { caught } from '../../helpers/errors.js'
 
@@ -10,6 +10,17 @@ describe('SQL literals', () => {
     expect(pgLiteral('a\\b')).toBe("E'a\\\\b'")
     expect(pgTypedLiteral('2024-01-01 00:00:00+00', 'timestamp with time zone')).toBe("'2024-01-01 00:00:00+00'::timestamp with time zone")
     expect(() => pgLiteral('a\0b')).toThrow()
+  })
+
+  it('MySQL: numbers of numeric columns stay bare (a quoted one compares as a double), everything else is quoted', () => {
+    expect(mysqlTypedLiteral('9007199254740993', 'bigint(20) unsigned')).toBe('9007199254740993')
+    expect(mysqlTypedLiteral('-12.50', 'decimal(10,2)')).toBe('-12.50')
+    expect(mysqlTypedLiteral('1.5e300', 'double')).toBe('1.5e300')
+    expect(mysqlTypedLiteral('2024', 'year(4)')).toBe('2024')
+    expect(mysqlTypedLiteral('1; DROP TABLE t', 'int(11)')).toBe("'1; DROP TABLE t'")
+    expect(mysqlTypedLiteral('2024-01-01 00:00:00', 'datetime(6)')).toBe("'2024-01-01 00:00:00'")
+    expect(mysqlTypedLiteral('42', 'varchar(10)')).toBe("'42'")
+    expect(mysqlLiteral("it's a \\ \0")).toBe("'it''s a \\\\ \\0'")
   })
 })
 
@@ -76,8 +87,8 @@ describe('boundary chunks and predicates', () => {
   })
 
   it('writes >= lo AND < hi with typed literals', () => {
-    expect(chunkPredicate('"k"', 'text', { lo: "o'k", hi: 'z' })).toBe(`"k" >= 'o''k'::text AND "k" < 'z'::text`)
-    expect(chunkPredicate('"id"', 'bigint', { lo: null, hi: '10' })).toBe(`"id" < '10'::bigint`)
-    expect(chunkPredicate('"id"', 'bigint', { lo: null, hi: null })).toBeNull()
+    expect(chunkPredicate('"k"', { lo: "o'k", hi: 'z' }, (v) => pgTypedLiteral(v, 'text'))).toBe(`"k" >= 'o''k'::text AND "k" < 'z'::text`)
+    expect(chunkPredicate('"id"', { lo: null, hi: '10' }, (v) => pgTypedLiteral(v, 'bigint'))).toBe(`"id" < '10'::bigint`)
+    expect(chunkPredicate('"id"', { lo: null, hi: null }, (v) => pgTypedLiteral(v, 'bigint'))).toBeNull()
   })
 })

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { RivetError } from '../../../errors/index.js'
+import type { ColumnRange } from '../../chunk-probe.js'
 
 /**
  * Catalog and data probes the coordinator runs to plan chunks: each one a short statement (an
@@ -7,12 +8,6 @@ import { RivetError } from '../../../errors/index.js'
  */
 
 /** Lowest and highest value of `expr` in `from`, as text, and whether any row has it NULL. */
-export interface ColumnRange {
-  readonly min: string | null
-  readonly max: string | null
-  readonly hasNulls: boolean
-}
-
 export async function pgColumnRange(client: pg.Client, from: string, expr: string): Promise<ColumnRange> {
   // two statements: min/max read the ends of an index; the NULL probe stops at the first NULL
   const r = (await client.query(`SELECT min(${expr})::text AS lo, max(${expr})::text AS hi FROM ${from}`)).rows[0]
