@@ -65,7 +65,7 @@ export function mysqlTimeWindowPredicate(exp: ResolvedExport): string | null {
   const tw = exp.timeWindow
   if (tw === null) return null
   const column = quoteMysqlName(tw.column)
-  return tw.columnType === 'unix' ? `${column} >= UNIX_TIMESTAMP() - ${tw.daysWindow * 86_400}` : `${column} >= NOW() - INTERVAL ${tw.daysWindow} DAY`
+  return tw.columnType === 'unix' ? `${column} >= UNIX_TIMESTAMP() - ${tw.daysWindow * 86_400}` : `${column} >= NOW(6) - INTERVAL ${tw.daysWindow} DAY`
 }
 
 /**

@@ -35,11 +35,12 @@ interface RowPacket {
 const ROW_MARKER = Object.freeze([])
 
 /**
- * Cut one text-protocol row (a length-encoded string or 0xFB for NULL per column) into `values`,
- * as views of the packet's bytes. Returns the row's size in bytes.
+ * Find the values of one text-protocol row (a length-encoded string or 0xFB for NULL per column):
+ * value i is `packet.buffer[starts[i]..ends[i])`, starts[i] -1 for NULL. Returns the row's size in bytes.
  */
-function readTextRow(packet: RowPacket, values: (Buffer | null)[], columns: number): number {
+function readTextRow(packet: RowPacket, starts: Int32Array, ends: Int32Array): number {
   const buf = packet.buffer
+  const columns = starts.length
   const start = packet.offset
   let p = start
   for (let i = 0; i < columns; i++) {
@@ -47,7 +48,8 @@ function readTextRow(packet: RowPacket, values: (Buffer | null)[], columns: numb
     let len: number
     if (first < 0xfb) len = first
     else if (first === 0xfb) {
-      values[i] = null
+      starts[i] = -1
+      ends[i] = -1
       continue
     } else if (first === 0xfc) {
       len = buf[p]! | (buf[p + 1]! << 8)
@@ -60,12 +62,63 @@ function readTextRow(packet: RowPacket, values: (Buffer | null)[], columns: numb
       p += 8
     }
     if (p + len > packet.end) throw new RivetError('RIVET_SOURCE_PROTOCOL', `a MySQL row packet ends inside column ${i + 1}`)
-    values[i] = buf.subarray(p, p + len)
+    starts[i] = p
     p += len
+    ends[i] = p
   }
   if (p !== packet.end) throw new RivetError('RIVET_SOURCE_PROTOCOL', `a MySQL row packet has ${packet.end - p} byte(s) after its ${columns} columns`)
   packet.offset = p
   return p - start
+}
+
+/**
+ * The key values of the latest row, copied out of its packet on every row (a key is a few bytes)
+ * so that the next keyset page can start after them once the statement has ended.
+ */
+class LastKey {
+  private bytes = new Uint8Array(64)
+  /** Byte length of each key value, -1 for NULL. */
+  private readonly lengths: Int32Array
+
+  constructor(private readonly indexes: readonly number[]) {
+    this.lengths = new Int32Array(indexes.length)
+  }
+
+  /** Copy the key values of the row at `starts`/`ends` in `buf`. */
+  capture(buf: Uint8Array, starts: Int32Array, ends: Int32Array): void {
+    const indexes = this.indexes
+    let at = 0
+    for (let k = 0; k < indexes.length; k++) {
+      const start = starts[indexes[k]]
+      if (start < 0) {
+        this.lengths[k] = -1
+        continue
+      }
+      const len = ends[indexes[k]] - start
+      if (at + len > this.bytes.length) this.grow(at + len)
+      const bytes = this.bytes
+      for (let j = 0; j < len; j++) bytes[at + j] = buf[start + j]
+      this.lengths[k] = len
+      at += len
+    }
+  }
+
+  /** The captured values, each in a Buffer of its own (null for NULL). */
+  values(): (Buffer | null)[] {
+    const out: (Buffer | null)[] = []
+    let at = 0
+    for (const len of this.lengths) {
+      out.push(len < 0 ? null : Buffer.from(this.bytes.subarray(at, at + len)))
+      at += Math.max(len, 0)
+    }
+    return out
+  }
+
+  private grow(needed: number): void {
+    const next = new Uint8Array(Math.max(needed, this.bytes.length * 2))
+    next.set(this.bytes)
+    this.bytes = next
+  }
 }
 
 /**
@@ -212,20 +265,22 @@ class MysqlBatchPump extends BatchShipper {
     return new Promise((resolve, reject) => {
       let rows = 0
       let bytes = 0
-      const lastKey: (Buffer | null)[] = keyIndexes.map(() => null)
+      const lastKey = new LastKey(keyIndexes)
+      const keyed = keyIndexes.length > 0
       let failed = false
       const n = this.plan.sourceColumnCount
-      const values: (Buffer | null)[] = new Array<Buffer | null>(n).fill(null)
-      // Rows are cut out of each packet here, straight into the decoder: mysql2's own text parser
-      // builds a field wrapper and calls a type-cast function for every value. The query installs
+      const starts = new Int32Array(n)
+      const ends = new Int32Array(n)
+      // Each row's values are located in its packet here and decoded in place: mysql2's own text
+      // parser builds a field wrapper and calls a type-cast function for every value. The query installs
       // its parser once the column definitions arrive; this property keeps ours in its place.
       const parser = {
         next: (packet: RowPacket): unknown => {
-          const size = readTextRow(packet, values, n)
-          this.decoder.decodeRow(values)
+          const size = readTextRow(packet, starts, ends)
+          this.decoder.decodeRow(packet.buffer, starts, ends)
           rows++
           bytes += size
-          for (let k = 0; k < keyIndexes.length; k++) lastKey[k] = values[keyIndexes[k]!]!
+          if (keyed) lastKey.capture(packet.buffer, starts, ends)
           this.maybeFlush(size)
           return ROW_MARKER
         },
@@ -241,8 +296,7 @@ class MysqlBatchPump extends BatchShipper {
       query.on('end', () => {
         if (failed) return
         this.sourceBytes += bytes
-        // the key values are views of their own packet: still valid here
-        resolve({ rows, bytes, lastKey: rows === 0 || keyIndexes.length === 0 ? null : [...lastKey] })
+        resolve({ rows, bytes, lastKey: rows === 0 || !keyed ? null : lastKey.values() })
       })
     })
   }

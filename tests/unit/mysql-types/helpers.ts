@@ -25,7 +25,7 @@ export function decode(cols: MysqlRawColumn[], rows: Wire[][], overrides: Record
   const specs = mapMysqlColumns(cols, overrides)
   const batch = new BatchBuilder(specs)
   const decoder = new MysqlRowDecoder(specs, batch)
-  for (const row of rows) decoder.decodeRow(row.map(toBuffer))
+  for (const row of rows) decoder.decodeRow(...packRow(row))
   return { decoder, batch, rows: batch.rows, table: roundTrip(batch) }
 }
 
@@ -34,10 +34,30 @@ export function decodeOne(c: MysqlRawColumn, value: Wire, overrides: Record<stri
   return decode([c], [[value]], overrides)
 }
 
-/** A Wire value as the decoder receives it. */
-export function toBuffer(v: Wire): Buffer | null {
-  if (v === null) return null
-  return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v)
+/** Filler around every packed value: a digit, so that a decoder reading past its value's bounds misreads it. */
+const FILLER = 0x39
+
+/**
+ * A row as the decoder receives it: the values packed into one buffer (each after a filler byte,
+ * the last one followed by one too), their starts and ends, start -1 for NULL.
+ */
+export function packRow(row: Wire[]): [Buffer, Int32Array, Int32Array] {
+  const bytes = row.map((v) => (v === null ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v)))
+  const buf = Buffer.alloc(1 + bytes.reduce((n, b) => n + (b === null ? 0 : b.length + 1), 0), FILLER)
+  const starts = new Int32Array(row.length)
+  const ends = new Int32Array(row.length)
+  let at = 1
+  bytes.forEach((b, i) => {
+    if (b === null) {
+      starts[i] = ends[i] = -1
+      return
+    }
+    b.copy(buf, at)
+    starts[i] = at
+    ends[i] = at + b.length
+    at += b.length + 1
+  })
+  return [buf, starts, ends]
 }
 
 /** Every value of a column as apache-arrow's `get` returns it. */

@@ -1,10 +1,24 @@
+import xxhash from 'xxhash-addon'
 import { describe, expect, it } from 'vitest'
 import { BatchBuilder } from '../../../src/arrow/index.js'
-import { MysqlRowDecoder, mapMysqlColumns } from '../../../src/source/mysql/index.js'
+import { MysqlRowDecoder, mapMysqlColumns, type MysqlRawColumn } from '../../../src/source/mysql/index.js'
 import type { ColumnSpec } from '../../../src/types/index.js'
 import { caught } from '../../helpers/errors.js'
 import { roundTrip } from '../arrow/helpers.js'
-import { col, decode, decodeOne, stored, toBuffer, unscaledValues, values } from './helpers.js'
+import { col, decode, decodeOne, packRow, stored, unscaledValues, values, type Wire } from './helpers.js'
+
+/** xxh3-64 of each field's int32 big-endian length (-1 for NULL) and bytes, read as a signed int64, computed here independently. */
+function expectedHash(fields: Wire[]): bigint {
+  const parts: Buffer[] = []
+  for (const f of fields) {
+    const bytes = f === null ? null : Buffer.from(f)
+    const len = Buffer.alloc(4)
+    len.writeInt32BE(bytes === null ? -1 : bytes.length)
+    parts.push(len)
+    if (bytes !== null) parts.push(bytes)
+  }
+  return xxhash.XXHash3.hash(Buffer.concat(parts)).readBigInt64BE(0)
+}
 
 const utf8mb4 = { characterSet: 'utf8mb4' }
 
@@ -87,7 +101,17 @@ describe('MysqlRowDecoder: rows', () => {
   it('refuses a row with the wrong number of values', () => {
     const specs = mapMysqlColumns([col('a', 'int'), col('b', 'int')])
     const decoder = new MysqlRowDecoder(specs, new BatchBuilder(specs))
-    expect(caught(() => decoder.decodeRow([toBuffer('1')])).code).toBe('RIVET_SOURCE_PROTOCOL')
+    expect(caught(() => decoder.decodeRow(...packRow(['1']))).code).toBe('RIVET_SOURCE_PROTOCOL')
+  })
+
+  it('quotes exactly the offending value in decode errors, whatever surrounds it in the packet', () => {
+    const message = (c: MysqlRawColumn, v: string) => caught(() => decode([col('id', 'int'), c, col('z', 'int')], [['1', v, '2']])).message
+    expect(message(col('n', 'bigint'), '12a')).toBe('column "n": malformed bigint value "12a"')
+    expect(message(col('d', 'decimal', 'decimal(10,2)', { numericPrecision: 10, numericScale: 2 }), '1.2.3')).toBe('column "d": malformed decimal value "1.2.3"')
+    expect(message(col('d', 'decimal', 'decimal(10,2)', { numericPrecision: 10, numericScale: 2 }), '1.005')).toContain('value 1.005 does not fit decimal(10,2)')
+    expect(message(col('t', 'datetime'), '2024-01-01 10:00')).toBe('column "t": malformed datetime value "2024-01-01 10:00"')
+    expect(message(col('t', 'time'), '24:00:00')).toContain('value 24:00:00 is outside')
+    expect(message(col('u', 'uuid'), 'é-not-a-uuid')).toBe('column "u": malformed uuid value "é-not-a-uuid"')
   })
 
   it('refuses a decoder id that cannot fill the column type', () => {
@@ -105,7 +129,7 @@ describe('MysqlRowDecoder: rows', () => {
     ]
     const batch = new BatchBuilder([...source, ...meta])
     const decoder = new MysqlRowDecoder(source, batch, { exportedAtUs: 1_700_000_000_000_000, rowHash: [1] })
-    for (const row of [['1', 'a'], ['2', 'a'], ['3', ''], ['4', null]]) decoder.decodeRow(row.map(toBuffer))
+    for (const row of [['1', 'a'], ['2', 'a'], ['3', ''], ['4', null]]) decoder.decodeRow(...packRow(row))
     const table = roundTrip(batch)
     expect(stored(table, '_rivet_exported_at')).toEqual(Array(4).fill(1_700_000_000_000_000n))
     const hashes = values(table, '_rivet_row_hash') as bigint[]
@@ -113,14 +137,33 @@ describe('MysqlRowDecoder: rows', () => {
     expect(new Set(hashes).size).toBe(3)
   })
 
+  it('hashes each field as its int32 big-endian length (-1 for NULL) then its bytes, over all or the listed fields', () => {
+    const source = mapMysqlColumns([col('id', 'int'), col('s', 'varchar', 'varchar(200)', utf8mb4), col('b', 'blob')])
+    const rows: Wire[][] = [
+      ['1', 'a', new Uint8Array([0, 255])],
+      ['2', '', null],
+      ['3', null, new Uint8Array(0)],
+      ['4', 'é'.repeat(70), Uint8Array.from({ length: 100 }, (_, i) => i)],
+    ]
+    const hashesOf = (rowHash: 'all' | number[]) => {
+      const meta: ColumnSpec = { name: '_rivet_row_hash', type: { kind: 'int', bits: 64, signed: true }, nullable: false, sourceType: 'rivet', decoder: 'meta', fidelity: 'exact' }
+      const batch = new BatchBuilder([...source, meta])
+      const decoder = new MysqlRowDecoder(source, batch, { exportedAtUs: null, rowHash })
+      for (const row of rows) decoder.decodeRow(...packRow(row))
+      return values(roundTrip(batch), '_rivet_row_hash')
+    }
+    expect(hashesOf('all')).toEqual(rows.map((r) => expectedHash(r)))
+    expect(hashesOf([2, 0])).toEqual(rows.map((r) => expectedHash([r[2], r[0]])))
+  })
+
   it('decodes consecutive batches with fresh buffers', () => {
     const specs = mapMysqlColumns([col('i', 'bigint'), col('s', 'text', 'text', utf8mb4)])
     const batch = new BatchBuilder(specs)
     const decoder = new MysqlRowDecoder(specs, batch)
-    decoder.decodeRow([toBuffer('1'), toBuffer('one')])
+    decoder.decodeRow(...packRow(['1', 'one']))
     const first = roundTrip(batch)
-    decoder.decodeRow([toBuffer('2'), toBuffer('two')])
-    decoder.decodeRow([null, toBuffer('three')])
+    decoder.decodeRow(...packRow(['2', 'two']))
+    decoder.decodeRow(...packRow([null, 'three']))
     const second = roundTrip(batch)
     expect(values(first, 'i')).toEqual([1n])
     expect(values(second, 'i')).toEqual([2n, null])

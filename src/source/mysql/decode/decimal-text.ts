@@ -19,14 +19,13 @@ function isDigit(c: number): boolean {
 }
 
 /**
- * Decimal text (`-12.3400`, `0.5`, and `1.5e-7` as floats print) into a decimal(precision,
- * scale) column, exactly. A value with more than precision - scale integer digits, or nonzero
- * digits beyond the scale, is refused (never rounded).
+ * Decimal text at `buf[start..end)` (`-12.3400`, `0.5`, and `1.5e-7` as floats print) into a
+ * decimal(precision, scale) column, exactly. A value with more than precision - scale integer
+ * digits, or nonzero digits beyond the scale, is refused (never rounded).
  */
-export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, precision: number, scale: number, column: string): void {
-  const end = buf.length
-  const neg = end > 0 && buf[0] === 0x2d
-  let p = neg || (end > 0 && buf[0] === 0x2b) ? 1 : 0
+export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, start: number, end: number, precision: number, scale: number, column: string): void {
+  const neg = end > start && buf[start] === 0x2d
+  let p = neg || (end > start && buf[start] === 0x2b) ? start + 1 : start
   const intStart = p
   while (p < end && isDigit(buf[p])) p++
   const intEnd = p
@@ -36,7 +35,7 @@ export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, precision:
     while (p < end && isDigit(buf[p])) p++
     fracEnd = p
   }
-  if (fracEnd - intStart <= (fracEnd > intEnd ? 1 : 0)) throw malformed(column, 'decimal', buf)
+  if (fracEnd - intStart <= (fracEnd > intEnd ? 1 : 0)) throw malformed(column, 'decimal', buf, start, end)
   let exp = 0
   if (p < end && (buf[p] === 0x65 || buf[p] === 0x45)) {
     p++
@@ -45,10 +44,10 @@ export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, precision:
     const expStart = p
     // beyond 10^6 the range checks below refuse any nonzero value anyway
     for (; p < end && isDigit(buf[p]); p++) if (exp < 1e6) exp = exp * 10 + (buf[p] - ZERO)
-    if (p === expStart) throw malformed(column, 'decimal', buf)
+    if (p === expStart) throw malformed(column, 'decimal', buf, start, end)
     if (expNeg) exp = -exp
   }
-  if (p !== end) throw malformed(column, 'decimal', buf)
+  if (p !== end) throw malformed(column, 'decimal', buf, start, end)
 
   // the first and last nonzero digits, skipping the point at intEnd
   let first = -1
@@ -59,12 +58,10 @@ export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, precision:
     last = k
   }
   if (first < 0) return b.appendSafeInteger(0)
-  // decimal exponent of a digit position: 0 for the units digit
-  const power = (k: number) => (k < intEnd ? intEnd - 1 - k : intEnd - k) + exp
-  if (power(first) + 1 > precision - scale) throw decimalDoesNotFit(column, buf, precision, scale, 'too many integer digits')
+  if (power(first, intEnd, exp) + 1 > precision - scale) throw decimalDoesNotFit(column, buf, start, end, precision, scale, 'too many integer digits')
   // unscaled value = (the digits first..last read as one integer) * 10^shift
-  const shift = power(last) + scale
-  if (shift < 0) throw decimalDoesNotFit(column, buf, precision, scale, `more than ${scale} fractional digits`)
+  const shift = power(last, intEnd, exp) + scale
+  if (shift < 0) throw decimalDoesNotFit(column, buf, start, end, precision, scale, `more than ${scale} fractional digits`)
   const n = last - first + 1 - (first < intEnd && last > intEnd ? 1 : 0)
   if (n + shift <= SAFE_DIGITS) {
     let acc = 0
@@ -73,6 +70,11 @@ export function appendDecimalText(b: DecimalBuilder, buf: Uint8Array, precision:
     return b.appendSafeInteger(neg ? -u : u)
   }
   b.appendLimbs(limbs, accumulateLimbs(buf, first, last, intEnd, shift), neg)
+}
+
+/** Decimal exponent of the digit at `k` (0 for the units digit), the integer part ending at `intEnd`. */
+function power(k: number, intEnd: number, exp: number): number {
+  return (k < intEnd ? intEnd - 1 - k : intEnd - k) + exp
 }
 
 /** limbs = digits first..last (skipping `skip`) * 10^shift; returns the limb count. */

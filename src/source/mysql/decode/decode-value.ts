@@ -102,39 +102,39 @@ export function decodeInfo(spec: ColumnSpec, zeroDates: Map<string, number>): Co
   }
 }
 
-/** Decode one non-NULL text-protocol value into builder `b`. */
-export function decodeValue(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Buffer): void {
+/** Decode one non-NULL text-protocol value, the bytes `buf[start..end)`, into builder `b`. */
+export function decodeValue(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Buffer, start: number, end: number): void {
   switch (c.code) {
     case DECODE.RAW:
-      return (b as VarBinaryBuilder).appendBytes(buf, 0, buf.length)
+      return (b as VarBinaryBuilder).appendBytes(buf, start, end - start)
     case DECODE.INT_SMALL:
-      return appendSmallInt(b as FixedWidthBuilder, buf, c.width, c.min, c.max, c.name, c.typeName)
+      return appendSmallInt(b as FixedWidthBuilder, buf, start, end, c.width, c.min, c.max, c.name, c.typeName)
     case DECODE.INT64:
     case DECODE.UINT64:
-      return appendInt64(b as FixedWidthBuilder, buf, c.code === DECODE.INT64, c.name, c.typeName)
+      return appendInt64(b as FixedWidthBuilder, buf, start, end, c.code === DECODE.INT64, c.name, c.typeName)
     case DECODE.DECIMAL:
-      return appendDecimalText(b as DecimalBuilder, buf, c.precision, c.scale, c.name)
+      return appendDecimalText(b as DecimalBuilder, buf, start, end, c.precision, c.scale, c.name)
     case DECODE.FLOAT:
-      return appendFloat(b as FixedWidthBuilder, buf, c.width, c.name, c.typeName)
+      return appendFloat(b as FixedWidthBuilder, buf, start, end, c.width, c.name, c.typeName)
     case DECODE.DATETIME:
-      if (!appendDatetimeText(b as FixedWidthBuilder, buf, c.name, c.typeName)) appendZeroDate(c, b)
+      if (!appendDatetimeText(b as FixedWidthBuilder, buf, start, end, c.name, c.typeName)) appendZeroDate(c, b)
       return
     case DECODE.DATE:
-      if (!appendDateText(b as FixedWidthBuilder, buf, c.name, c.typeName)) appendZeroDate(c, b)
+      if (!appendDateText(b as FixedWidthBuilder, buf, start, end, c.name, c.typeName)) appendZeroDate(c, b)
       return
     case DECODE.TIME:
-      return appendTimeText(b as FixedWidthBuilder, buf, c.name, c.typeName)
+      return appendTimeText(b as FixedWidthBuilder, buf, start, end, c.name, c.typeName)
     case DECODE.BOOL_TEXT:
-      return appendBoolText(b as BoolBuilder, buf, c.name, c.typeName)
+      return appendBoolText(b as BoolBuilder, buf, start, end, c.name, c.typeName)
     case DECODE.BOOL_BIT:
-      return appendBitBool(b as BoolBuilder, buf, c.name, c.typeName)
+      return appendBitBool(b as BoolBuilder, buf, start, end, c.name, c.typeName)
     case DECODE.BIT:
-      return appendBit(b as FixedWidthBuilder, buf, c.signed, c.name, c.typeName)
+      return appendBit(b as FixedWidthBuilder, buf, start, end, c.signed, c.name, c.typeName)
     case DECODE.UUID_TEXT:
-      return appendUuidText(c, b as FixedSizeBinaryBuilder, buf)
+      return appendUuidText(c, b as FixedSizeBinaryBuilder, buf, start, end)
     case DECODE.UUID_BIN:
-      if (buf.length !== 16) throw malformed(c.name, c.typeName, buf)
-      return (b as FixedSizeBinaryBuilder).appendBytes(buf, 0)
+      if (end - start !== 16) throw malformed(c.name, c.typeName, buf, start, end)
+      return (b as FixedSizeBinaryBuilder).appendBytes(buf, start)
     default:
       throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(c.name)}: no decoder for code ${c.code}`)
   }
@@ -148,14 +148,17 @@ function appendZeroDate(c: ColumnDecodeInfo, b: ColumnBuilder): void {
 
 const uuidBytes = new Uint8Array(16)
 
-/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) into its 16 bytes. */
-function appendUuidText(c: ColumnDecodeInfo, b: FixedSizeBinaryBuilder, buf: Buffer): void {
-  if (buf.length !== 36 || buf[8] !== 0x2d || buf[13] !== 0x2d || buf[18] !== 0x2d || buf[23] !== 0x2d) throw malformed(c.name, c.typeName, buf)
-  let p = 0
+/** `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) at `buf[start..end)` into its 16 bytes. */
+function appendUuidText(c: ColumnDecodeInfo, b: FixedSizeBinaryBuilder, buf: Buffer, start: number, end: number): void {
+  if (end - start !== 36 || buf[start + 8] !== 0x2d || buf[start + 13] !== 0x2d || buf[start + 18] !== 0x2d || buf[start + 23] !== 0x2d) {
+    throw malformed(c.name, c.typeName, buf, start, end)
+  }
+  let p = start
   for (let i = 0; i < 16; i++) {
-    if (p === 8 || p === 13 || p === 18 || p === 23) p++
+    const at = p - start
+    if (at === 8 || at === 13 || at === 18 || at === 23) p++
     const v = (hexValue(buf[p]) << 4) | hexValue(buf[p + 1])
-    if (v < 0) throw malformed(c.name, c.typeName, buf)
+    if (v < 0) throw malformed(c.name, c.typeName, buf, start, end)
     uuidBytes[i] = v
     p += 2
   }

@@ -8,10 +8,11 @@ import { decodeInfo, decodeValue, type ColumnDecodeInfo } from './decode-value.j
 const { XXHash3 } = xxhash
 
 /**
- * Decodes rows of the MySQL text protocol (each value the raw bytes the server sent, null for SQL
- * NULL: mysql2 with `rowsAsArray` and `typeCast: (field) => field.buffer()`) straight into a
- * BatchBuilder's column builders. Zero dates are written as NULL and counted in `zeroDates`.
- * After a thrown error the current batch is incomplete and must be discarded.
+ * Decodes rows of the MySQL text protocol straight into a BatchBuilder's column builders. A row is
+ * given as positions in one buffer (the row packet): value i is `buf[starts[i]..ends[i])` as the
+ * server sent it, or SQL NULL when `starts[i]` is -1; no value is cut out into a view of its own.
+ * Zero dates are written as NULL and counted in `zeroDates`. After a thrown error the current
+ * batch is incomplete and must be discarded.
  */
 export class MysqlRowDecoder {
   /** Zero dates (`0000-00-00`, `2024-00-10`) written as NULL so far, per column name. */
@@ -45,21 +46,21 @@ export class MysqlRowDecoder {
     if (meta.rowHash !== null) this.rowHash = { builder: extra[next++] as FixedWidthBuilder, fields: meta.rowHash === 'all' ? null : meta.rowHash }
   }
 
-  /** Decode one row (one value per column, in column order) and end it in the batch. */
-  decodeRow(values: readonly (Buffer | null)[]): void {
+  /** Decode one row (value i at `buf[starts[i]..ends[i])`, NULL where starts[i] is -1) and end it in the batch. */
+  decodeRow(buf: Buffer, starts: Int32Array, ends: Int32Array): void {
     const infos = this.infos
     const n = infos.length
-    if (values.length !== n) {
-      throw new RivetError('RIVET_SOURCE_PROTOCOL', `a row has ${values.length} fields, expected ${n}`)
+    if (starts.length !== n || ends.length !== n) {
+      throw new RivetError('RIVET_SOURCE_PROTOCOL', `a row has ${starts.length} fields, expected ${n}`)
     }
     const builders = this.builders
     for (let i = 0; i < n; i++) {
-      const v = values[i]
-      if (v === null) builders[i].appendNull()
-      else decodeValue(infos[i], builders[i], v)
+      const start = starts[i]
+      if (start < 0) builders[i].appendNull()
+      else decodeValue(infos[i], builders[i], buf, start, ends[i])
     }
     if (this.exportedAt !== null) this.exportedAt.builder.appendSafeInt64(this.exportedAt.us)
-    if (this.rowHash !== null) this.appendRowHash(values)
+    if (this.rowHash !== null) this.appendRowHash(buf, starts, ends)
     this.batch.endRow()
   }
 
@@ -67,19 +68,37 @@ export class MysqlRowDecoder {
    * xxh3-64 over the hashed fields as the text protocol sent them, each an int32 big-endian length
    * (-1 for NULL) then the bytes, stored big-endian into an int64.
    */
-  private appendRowHash(values: readonly (Buffer | null)[]): void {
+  private appendRowHash(buf: Buffer, starts: Int32Array, ends: Int32Array): void {
     const { builder, fields } = this.rowHash!
-    const count = fields === null ? values.length : fields.length
+    const count = fields === null ? starts.length : fields.length
     let size = 0
-    for (let k = 0; k < count; k++) size += 4 + (values[fields === null ? k : fields[k]]?.length ?? 0)
+    for (let k = 0; k < count; k++) {
+      const f = fields === null ? k : fields[k]
+      size += 4 + (starts[f] < 0 ? 0 : ends[f] - starts[f])
+    }
     if (this.scratch.length < size) this.scratch = Buffer.alloc(Math.max(size, this.scratch.length * 2))
     const scratch = this.scratch
     let at = 0
     for (let k = 0; k < count; k++) {
-      const v = values[fields === null ? k : fields[k]]
-      at = scratch.writeInt32BE(v === null ? -1 : v.length, at)
-      if (v !== null) at += v.copy(scratch, at)
+      const f = fields === null ? k : fields[k]
+      const start = starts[f]
+      if (start < 0) {
+        at = scratch.writeInt32BE(-1, at)
+        continue
+      }
+      at = scratch.writeInt32BE(ends[f] - start, at)
+      at = copyRange(scratch, at, buf, start, ends[f])
     }
     builder.appendBigEndian(XXHash3.hash(scratch.subarray(0, at)), 0)
   }
+}
+
+/** Copy `src[start..end)` to `dst` at `at`; returns the end of the copy. Short fields by a byte loop, which beats a subarray view. */
+function copyRange(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+  if (end - start > 64) {
+    dst.set(src.subarray(start, end), at)
+    return at + end - start
+  }
+  for (let k = start; k < end; k++) dst[at++] = src[k]
+  return at
 }

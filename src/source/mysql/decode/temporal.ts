@@ -33,28 +33,28 @@ function isLeap(y: number): boolean {
 }
 
 /**
- * Days since the epoch of the `YYYY-MM-DD` at the start of `buf`, or NaN for a zero date
- * (month or day 00, e.g. `0000-00-00`, `2024-00-10`), which the caller writes as NULL.
+ * Days since the epoch of the `YYYY-MM-DD` at `buf[start..]` (the value ends at `end`), or NaN
+ * for a zero date (month or day 00, e.g. `0000-00-00`, `2024-00-10`), which the caller writes as NULL.
  */
-function parseDays(buf: Uint8Array, column: string, type: string): number {
-  if (buf.length < 10 || buf[4] !== 0x2d || buf[7] !== 0x2d) throw malformed(column, type, buf)
-  const y = digits(buf, 0, 4)
-  const m = digits(buf, 5, 2)
-  const d = digits(buf, 8, 2)
-  if (y < 0 || m < 0 || d < 0) throw malformed(column, type, buf)
+function parseDays(buf: Uint8Array, start: number, end: number, column: string, type: string): number {
+  if (end - start < 10 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d) throw malformed(column, type, buf, start, end)
+  const y = digits(buf, start, 4)
+  const m = digits(buf, start + 5, 2)
+  const d = digits(buf, start + 8, 2)
+  if (y < 0 || m < 0 || d < 0) throw malformed(column, type, buf, start, end)
   if (m === 0 || d === 0) return NaN
   // ALLOW_INVALID_DATES lets MySQL store e.g. 2024-02-30; never shift it to another day
   if (m > 12 || d > (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m])) {
-    throw outOfRange(column, type, previewValue(buf), 'is not a calendar date', `cast it to text in a \`query:\` or add \`columns: { ${JSON.stringify(column)}: text }\``)
+    throw outOfRange(column, type, previewValue(buf, start, end), 'is not a calendar date', `cast it to text in a \`query:\` or add \`columns: { ${JSON.stringify(column)}: text }\``)
   }
   return daysFromCivil(y, m, d)
 }
 
 /** `YYYY-MM-DD` (a time part after it is ignored) into a date32 column; false for a zero date (nothing appended). */
-export function appendDateText(b: FixedWidthBuilder, buf: Uint8Array, column: string, type: string): boolean {
-  const days = parseDays(buf, column, type)
+export function appendDateText(b: FixedWidthBuilder, buf: Uint8Array, start: number, end: number, column: string, type: string): boolean {
+  const days = parseDays(buf, start, end, column, type)
   if (days !== days) return false
-  if (buf.length > 10 && buf[10] !== 0x20 && buf[10] !== 0x54) throw malformed(column, type, buf)
+  if (end - start > 10 && buf[start + 10] !== 0x20 && buf[start + 10] !== 0x54) throw malformed(column, type, buf, start, end)
   b.appendInt32(days)
   return true
 }
@@ -63,48 +63,46 @@ export function appendDateText(b: FixedWidthBuilder, buf: Uint8Array, column: st
  * `YYYY-MM-DD HH:MM:SS[.f..ffffff]` (or a bare date: midnight) into a timestamp column as µs
  * since 1970-01-01 00:00, by integer arithmetic; false for a zero date (nothing appended).
  */
-export function appendDatetimeText(b: FixedWidthBuilder, buf: Uint8Array, column: string, type: string): boolean {
-  const days = parseDays(buf, column, type)
+export function appendDatetimeText(b: FixedWidthBuilder, buf: Uint8Array, start: number, end: number, column: string, type: string): boolean {
+  const days = parseDays(buf, start, end, column, type)
   if (days !== days) return false
-  const len = buf.length
+  const len = end - start
   if (len === 10) {
     appendMicros(b, days * SECONDS_PER_DAY, 0)
     return true
   }
-  if (len < 19 || (buf[10] !== 0x20 && buf[10] !== 0x54) || buf[13] !== 0x3a || buf[16] !== 0x3a) throw malformed(column, type, buf)
-  const h = digits(buf, 11, 2)
-  const mi = digits(buf, 14, 2)
-  const s = digits(buf, 17, 2)
-  if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59) throw malformed(column, type, buf)
-  const micros = fraction(buf, 19, column, type)
+  if (len < 19 || (buf[start + 10] !== 0x20 && buf[start + 10] !== 0x54) || buf[start + 13] !== 0x3a || buf[start + 16] !== 0x3a) throw malformed(column, type, buf, start, end)
+  const h = digits(buf, start + 11, 2)
+  const mi = digits(buf, start + 14, 2)
+  const s = digits(buf, start + 17, 2)
+  if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59) throw malformed(column, type, buf, start, end)
+  const micros = fraction(buf, start + 19, start, end, column, type)
   appendMicros(b, days * SECONDS_PER_DAY + h * 3600 + mi * 60 + s, micros)
   return true
 }
 
 /** `HH:MM:SS[.ffffff]` into a time64[µs] column; a MySQL TIME outside one day is refused. */
-export function appendTimeText(b: FixedWidthBuilder, buf: Uint8Array, column: string, type: string): void {
-  const len = buf.length
-  if (len > 0 && buf[0] === 0x2d) throw timeOutOfRange(column, buf)
-  let p = 0
-  while (p < len && p < 4 && buf[p] !== 0x3a) p++
-  const h = p > 0 ? digits(buf, 0, p) : -1
-  if (h < 0 || p + 6 > len || buf[p] !== 0x3a || buf[p + 3] !== 0x3a) throw malformed(column, type, buf)
+export function appendTimeText(b: FixedWidthBuilder, buf: Uint8Array, start: number, end: number, column: string, type: string): void {
+  if (end > start && buf[start] === 0x2d) throw timeOutOfRange(column, buf, start, end)
+  let p = start
+  while (p < end && p - start < 4 && buf[p] !== 0x3a) p++
+  const h = p > start ? digits(buf, start, p - start) : -1
+  if (h < 0 || p + 6 > end || buf[p] !== 0x3a || buf[p + 3] !== 0x3a) throw malformed(column, type, buf, start, end)
   const mi = digits(buf, p + 1, 2)
   const s = digits(buf, p + 4, 2)
-  if (mi < 0 || s < 0 || mi > 59 || s > 59) throw malformed(column, type, buf)
-  const micros = fraction(buf, p + 6, column, type)
-  if (h > 23) throw timeOutOfRange(column, buf)
+  if (mi < 0 || s < 0 || mi > 59 || s > 59) throw malformed(column, type, buf, start, end)
+  const micros = fraction(buf, p + 6, start, end, column, type)
+  if (h > 23) throw timeOutOfRange(column, buf, start, end)
   b.appendSafeInt64((h * 3600 + mi * 60 + s) * US_PER_SECOND + micros)
 }
 
-/** Microseconds of an optional `.f` .. `.ffffff` at `p` (the end of the value). */
-function fraction(buf: Uint8Array, p: number, column: string, type: string): number {
-  const len = buf.length
-  if (p === len) return 0
-  const n = len - p - 1
-  if (buf[p] !== 0x2e || n < 1 || n > 6) throw malformed(column, type, buf)
+/** Microseconds of an optional `.f` .. `.ffffff` at `p` (the value is `buf[start..end)`, the fraction ends it). */
+function fraction(buf: Uint8Array, p: number, start: number, end: number, column: string, type: string): number {
+  if (p === end) return 0
+  const n = end - p - 1
+  if (buf[p] !== 0x2e || n < 1 || n > 6) throw malformed(column, type, buf, start, end)
   const f = digits(buf, p + 1, n)
-  if (f < 0) throw malformed(column, type, buf)
+  if (f < 0) throw malformed(column, type, buf, start, end)
   return f * FRACTION_SCALE[n]
 }
 
