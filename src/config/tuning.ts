@@ -16,7 +16,7 @@ export const DEFAULT_MEMORY_MB = 512
 /** What each profile sets. `fast` trusts the source; `safe` protects a fragile one. */
 export const TUNING_PROFILES: Readonly<Record<TuningProfileName, ProfileDefaults>> = {
   fast: { batchSizeMemoryMb: 16, statementTimeoutS: 300, lockTimeoutS: 10, maxRetries: 3, retryBackoffMs: 1000, throttleMs: 0 },
-  balanced: { batchSizeMemoryMb: 8, statementTimeoutS: 120, lockTimeoutS: 5, maxRetries: 3, retryBackoffMs: 2000, throttleMs: 0 },
+  balanced: { batchSizeMemoryMb: 4, statementTimeoutS: 120, lockTimeoutS: 5, maxRetries: 3, retryBackoffMs: 2000, throttleMs: 0 },
   safe: { batchSizeMemoryMb: 4, statementTimeoutS: 60, lockTimeoutS: 2, maxRetries: 5, retryBackoffMs: 5000, throttleMs: 50 },
 }
 

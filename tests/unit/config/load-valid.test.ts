@@ -49,7 +49,7 @@ describe('defaults', () => {
 
   it('uses the balanced profile values documented in docs/configuration.md', () => {
     expect(parse(pgSource()).source.tuning).toEqual({
-      profile: 'balanced', batchSize: null, batchSizeMemoryMb: 8, statementTimeoutS: 120, lockTimeoutS: 5,
+      profile: 'balanced', batchSize: null, batchSizeMemoryMb: 4, statementTimeoutS: 120, lockTimeoutS: 5,
       maxRetries: 3, retryBackoffMs: 2000, memoryMb: 512, throttleMs: 0,
     })
   })

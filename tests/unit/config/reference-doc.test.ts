@@ -24,7 +24,7 @@ describe('docs/configuration.md', () => {
       const key = path.slice(path.lastIndexOf('.') + 1).replace('[]', '')
       expect(rendered, path).toContain(`| \`${key}\` |`)
     }
-    expect(rendered).toContain('| `batch_size_memory_mb` | 16 | 8 | 4 |')
+    expect(rendered).toContain('| `batch_size_memory_mb` | 16 | 4 | 4 |')
     expect(rendered).toContain('| `throttle_ms` | 0 | 0 | 50 |')
   })
 })
