@@ -1,6 +1,7 @@
 import { RivetError } from '../../errors/index.js'
 import type { ColumnSpec } from '../../types/index.js'
 import { patchLogicalTypes } from './parquet-logical-types.js'
+import { truncateStatistics } from './parquet-statistics.js'
 import { COLUMN_CHUNK, FILE_META, ROW_GROUP, columnChunkStart, parquetMagic, rowGroupColumns, shiftRowGroup } from './parquet-metadata.js'
 import type { EncodedRowGroup } from './parquet-row-group-encoder.js'
 import { decodeThriftStruct, decodeThriftValue, encodeThriftStruct, encodeThriftValue } from './thrift-compact.js'
@@ -27,7 +28,8 @@ const MAX_ORDINAL = 0x7fff // RowGroup.ordinal is an i16
 export class ParquetFileAssembler {
   private readonly columns: readonly ColumnSpec[]
   private readonly createdBy: string
-  private readonly groups: ThriftStruct[] = []
+  /** Row group metadata, compact-encoded: an object per field would cost ~100x its bytes. */
+  private readonly groups: Uint8Array[] = []
   private template: ThriftStruct | undefined
   private templateBytes: Uint8Array | undefined
   private schemaBytes: Uint8Array | undefined
@@ -86,7 +88,8 @@ export class ParquetFileAssembler {
       if (firstMeta !== undefined) setField(rowGroup, ROW_GROUP.fileOffset, tI64(columnChunkStart(firstMeta)))
       if (this.groups.length <= MAX_ORDINAL) setField(rowGroup, ROW_GROUP.ordinal, tI16(this.groups.length))
       this.rowCount += getI64(rowGroup, ROW_GROUP.numRows) ?? 0n
-      this.groups.push(rowGroup)
+      truncateStatistics(rowGroup)
+      this.groups.push(encodeThriftStruct(rowGroup))
     }
     this.written += encoded.body.length
     return encoded.body
@@ -101,7 +104,7 @@ export class ParquetFileAssembler {
     }
     const footer: ThriftStruct = { type: 'struct', fields: [...template.fields] }
     setField(footer, FILE_META.numRows, tI64(this.rowCount))
-    setField(footer, FILE_META.rowGroups, tList('struct', this.groups))
+    setField(footer, FILE_META.rowGroups, tList('struct', this.groups.map((bytes) => ({ type: 'encoded', as: 'struct', bytes }))))
     setField(footer, FILE_META.createdBy, tString(this.createdBy))
     const metadata = encodeThriftStruct(footer)
     const out = new Uint8Array(metadata.length + 8)

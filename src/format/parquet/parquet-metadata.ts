@@ -22,7 +22,7 @@ export const COLUMN_CHUNK = {
 /** ColumnMetaData field ids. */
 export const COLUMN_META = {
   pathInSchema: 3, totalUncompressedSize: 6, totalCompressedSize: 7,
-  dataPageOffset: 9, indexPageOffset: 10, dictionaryPageOffset: 11, encodingStats: 13, bloomFilterOffset: 14, bloomFilterLength: 15,
+  dataPageOffset: 9, indexPageOffset: 10, dictionaryPageOffset: 11, statistics: 12, encodingStats: 13, bloomFilterOffset: 14, bloomFilterLength: 15,
 } as const
 
 /** SchemaElement field ids. */

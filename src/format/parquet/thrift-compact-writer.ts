@@ -16,7 +16,7 @@ export class CompactWriter {
   writeStruct(struct: ThriftStruct): void {
     let lastId = 0
     for (const { id, value } of struct.fields) {
-      const compact = value.type === 'bool' ? (value.value ? CT_TRUE : CT_FALSE) : TYPE_TO_COMPACT[value.type]
+      const compact = value.type === 'bool' ? (value.value ? CT_TRUE : CT_FALSE) : TYPE_TO_COMPACT[value.type === 'encoded' ? value.as : value.type]
       const delta = id - lastId
       if (delta > 0 && delta <= 15) {
         this.byte((delta << 4) | compact)
@@ -57,6 +57,8 @@ export class CompactWriter {
         return this.writeMap(value)
       case 'struct':
         return this.writeStruct(value)
+      case 'encoded':
+        return this.bytes(value.bytes)
     }
   }
 

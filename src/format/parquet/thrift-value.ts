@@ -47,6 +47,17 @@ export type ThriftValue =
   | ThriftList
   | ThriftMap
   | ThriftStruct
+  | ThriftEncoded
+
+/**
+ * A value of type `as` kept in its compact encoding (written as is, never produced by the reader):
+ * holding many structs this way costs their bytes instead of an object per field.
+ */
+export interface ThriftEncoded {
+  readonly type: 'encoded'
+  readonly as: ThriftType
+  readonly bytes: Uint8Array
+}
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: false })
 const utf8Encoder = new TextEncoder()
