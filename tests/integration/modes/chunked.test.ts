@@ -1,26 +1,14 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli, tempDir, writeConfig } from '../../helpers/cli.js'
+import { runCli, tempDir } from '../../helpers/cli.js'
 import { PG_URL, pgAvailable, withPg } from '../../helpers/db.js'
-import { byKey, parquetFiles, readAllRows, type RunJson } from './helpers.js'
+import { byKey, oneExportConfig, parquetFiles, readAllRows, type RunJson } from './helpers.js'
 
 const hasPg = await pgAvailable()
 
 /** A config with one export; `extra` is indented export keys. */
 function config(dir: string, name: string, source: string, extra: string, url = PG_URL): string {
-  return writeConfig(
-    dir,
-    `source:
-  type: postgres
-  url: ${url}
-exports:
-  - name: ${name}
-    ${source}
-    format: parquet
-    destination: { type: local, path: "./out/{export}" }
-${extra}
-`,
-  )
+  return oneExportConfig(dir, 'postgres', url, name, source, extra)
 }
 
 describe.skipIf(!hasPg)('chunked mode on PostgreSQL', () => {

@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeConfig } from '../../helpers/cli.js'
 import { readParquetExact } from '../../helpers/parquet.js'
 
 /** Every Parquet file under `dir` (recursively), sorted by path. */
@@ -45,4 +46,21 @@ export interface RunJson {
     stats?: { maxStatementMs?: number; minChunkSize?: number; maxChunkSize?: number; chunks?: number; parallel?: number }
     error?: { code: string; message: string } | null
   }[]
+}
+
+/** A config with one Parquet export to ./out/{export}; `source` is its table/query line, `extra` indented export keys. */
+export function oneExportConfig(dir: string, type: 'postgres' | 'mysql', url: string, name: string, source: string, extra: string): string {
+  return writeConfig(
+    dir,
+    `source:
+  type: ${type}
+  url: ${url}
+exports:
+  - name: ${name}
+    ${source}
+    format: parquet
+    destination: { type: local, path: "./out/{export}" }
+${extra}
+`,
+  )
 }

@@ -2,10 +2,10 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collect, runCli, spawnCli, tempDir, writeConfig } from '../../helpers/cli.js'
+import { collect, runCli, spawnCli, tempDir } from '../../helpers/cli.js'
 import { MYSQL_URL, mysqlAvailable } from '../../helpers/db.js'
 import { readParquetExact } from '../../helpers/parquet.js'
-import { byKey, parquetFiles, readAllRows, type RunJson } from './helpers.js'
+import { byKey, oneExportConfig, parquetFiles, readAllRows, type RunJson } from './helpers.js'
 
 const hasMysql = await mysqlAvailable()
 const USER = 'rivet_it_mylimit'
@@ -35,21 +35,9 @@ function urlAs(user: string): string {
   return u.toString()
 }
 
-/** A config with one MySQL export; `extra` is indented export keys. */
+/** A config with one export; `extra` is indented export keys. */
 function config(dir: string, name: string, source: string, extra: string, url = MYSQL_URL): string {
-  return writeConfig(
-    dir,
-    `source:
-  type: mysql
-  url: ${url}
-exports:
-  - name: ${name}
-    ${source}
-    format: parquet
-    destination: { type: local, path: "./out/{export}" }
-${extra}
-`,
-  )
+  return oneExportConfig(dir, 'mysql', url, name, source, extra)
 }
 
 /** Run and expect success; returns the JSON report of the one export. */
