@@ -4,6 +4,7 @@
  */
 import { getArray, getNumber, getObject, getString, isMapping, isSet, type CleanObject } from './clean-tree.js'
 import { formatPath, type ConfigIssues, type ConfigPath } from './issues.js'
+import { DESTINATION_CHECKS } from './destination-checks.js'
 import { MODE_CHECKS } from './mode-checks.js'
 import { CONFIG_SCHEMA } from './schema.js'
 import type { ExclusiveGroup, ObjectSpec, TypeSpec } from './schema-dsl.js'
@@ -103,6 +104,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkCompressionLevel,
   checkTlsFiles,
   ...MODE_CHECKS,
+  ...DESTINATION_CHECKS,
 ]
 
 /** `source.type` must name the database the URL points at. */

@@ -40,6 +40,10 @@ export const FORMATS: Readonly<Record<FormatName, FormatDef>> = {
     },
     doc: '`name` or `schema.name`; quote parts with `"` to keep case and dots',
   },
+  url: {
+    check: (v) => checkHttpUrl(v),
+    doc: 'an `http://` or `https://` URL',
+  },
   'path-template': {
     check: (v) => checkPathTemplate(v),
     doc: 'path relative to the config file; placeholders `{export}` and `{date}`',
@@ -68,4 +72,17 @@ export const FORMATS: Readonly<Record<FormatName, FormatDef>> = {
     doc: 'a whole number with a unit: s (seconds), m (minutes), h (hours) or d (days), e.g. 15m',
     label: 'duration',
   },
+}
+
+/** An http(s) URL without credentials in it. */
+function checkHttpUrl(value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `'${value}' is not a URL; write it as http(s)://host[:port]`
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol}// is not supported; use http:// or https://`
+  if (url.username !== '' || url.password !== '') return 'the URL must not carry credentials; use the credential keys of the destination'
+  return null
 }

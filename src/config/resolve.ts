@@ -8,10 +8,13 @@ import { formatPath, type ConfigPath } from './issues.js'
 import { resolveModeFields } from './modes.js'
 import { parseTableName } from './table-name.js'
 import { resolveTuning, type TuningInput } from './tuning.js'
+import { DEFAULT_PART_SIZE_BYTES } from './schema.js'
 import type {
   ColumnOverride,
   Compression,
+  DestinationType,
   OutputFormat,
+  ResolvedDestination,
   ResolvedConfig,
   ResolvedExport,
   ResolvedSource,
@@ -65,6 +68,36 @@ function resolveColumns(exp: CleanObject): Record<string, ColumnOverride> {
   return out
 }
 
+/** Resolve `exports[].destination`; undefined when a key it needs is missing (reported by the destination checks). */
+export function resolveDestination(dest: CleanObject | undefined, configDir: string): ResolvedDestination | undefined {
+  const type = getString(dest, 'type') as DestinationType | undefined
+  const str = (key: string): string | null => getString(dest, key) ?? null
+  const bucket = getString(dest, 'bucket')
+  const partSizeBytes = getNumber(dest, 'part_size') ?? DEFAULT_PART_SIZE_BYTES
+  switch (type) {
+    case 'local': {
+      const path = getString(dest, 'path')
+      return path === undefined ? undefined : { type, path: resolve(configDir, path) }
+    }
+    case 's3': {
+      if (bucket === undefined) return undefined
+      const accessKey = str('access_key_env')
+      const secretKey = str('secret_key_env')
+      const credentialEnv = accessKey !== null && secretKey !== null ? { accessKey, secretKey, sessionToken: str('session_token_env') } : null
+      return { type, bucket, prefix: getString(dest, 'prefix') ?? '', region: str('region'), endpoint: str('endpoint'), awsProfile: str('aws_profile'), credentialEnv, partSizeBytes }
+    }
+    case 'gcs': {
+      if (bucket === undefined) return undefined
+      const file = str('credentials_file')
+      return { type, bucket, prefix: getString(dest, 'prefix') ?? '', credentialsFile: file === null ? null : resolve(configDir, file), endpoint: str('endpoint'), partSizeBytes }
+    }
+    case 'stdout':
+      return { type }
+    default:
+      return undefined
+  }
+}
+
 /** Resolve one export; undefined when a problem was recorded. */
 export function resolveExport(exp: CleanObject, index: number, source: CleanObject | undefined, ctx: ResolveContext): ResolvedExport | undefined {
   const path = ['exports', index]
@@ -76,10 +109,9 @@ export function resolveExport(exp: CleanObject, index: number, source: CleanObje
   if (tuning.batchSizeMemoryMb !== inherited.batchSizeMemoryMb || tuning.memoryMb !== inherited.memoryMb) checkTuningBudget(tuning, [...path, 'tuning'], ctx.issues)
   const name = getString(exp, 'name')
   const format = getString(exp, 'format') as OutputFormat | undefined
-  const destination = getObject(exp, 'destination')
-  const destPath = getString(destination, 'path')
+  const destination = resolveDestination(getObject(exp, 'destination'), ctx.configDir)
   const modeFields = resolveModeFields(exp)
-  if (!input || !modeFields || name === undefined || format === undefined || destPath === undefined) return undefined
+  if (!input || !modeFields || name === undefined || format === undefined || destination === undefined) return undefined
   return {
     name,
     ...input,
@@ -89,7 +121,7 @@ export function resolveExport(exp: CleanObject, index: number, source: CleanObje
     compressionLevel: getNumber(exp, 'compression_level') ?? null,
     maxFileSizeBytes: getNumber(exp, 'max_file_size') ?? null,
     skipEmpty: getBoolean(exp, 'skip_empty') ?? false,
-    destination: { type: 'local', path: resolve(ctx.configDir, destPath) },
+    destination,
     columns: resolveColumns(exp),
     tuning,
   }

@@ -4,7 +4,7 @@
  */
 
 /** Named string formats; each has a validator and a JSON Schema pattern in formats.ts. */
-export type FormatName = 'env-name' | 'export-name' | 'table-name' | 'path-template' | 'column-type' | 'path' | 'column-name' | 'duration'
+export type FormatName = 'env-name' | 'export-name' | 'table-name' | 'path-template' | 'column-type' | 'path' | 'column-name' | 'duration' | 'url'
 
 /** A string value, optionally of a named format. */
 export interface StringSpec {

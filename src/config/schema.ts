@@ -90,13 +90,28 @@ export const SOURCE_SPEC: ObjectSpec = object(
   ],
 )
 
+/** Default multipart / resumable-upload part size of the object-store destinations. */
+export const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024
+
 /** `exports[].destination`. */
 export const DESTINATION_SPEC: ObjectSpec = object('exports[].destination', 'Where the files of an export are written.', {
-  type: oneOf(DESTINATION_TYPES, 'Destination kind.', { required: true }),
-  path: str('Directory template, relative to the config file. `{export}` is replaced by the export name and `{date}` by the UTC date of the run (YYYY-MM-DD).', {
-    required: true,
+  type: oneOf(DESTINATION_TYPES, 'Destination kind: a local directory, an S3 or S3-compatible bucket, a Google Cloud Storage bucket, or standard output (one export, piped).', { required: true }),
+  path: str('`local`: directory template, relative to the config file. `{export}` is replaced by the export name and `{date}` by the UTC date of the run (YYYY-MM-DD).', {
     format: 'path-template',
     examples: ['./out/{export}/{date}'],
+  }),
+  bucket: str('`s3`, `gcs`: bucket name.', { examples: ['acme-extracts'] }),
+  prefix: str('`s3`, `gcs`: key prefix (folder) template, with the same placeholders as `path`. Unset: the bucket root.', { format: 'path-template', examples: ['raw/{export}/{date}'] }),
+  region: str('`s3`: bucket region. Unset: AWS_REGION or the profile; `us-east-1` with a custom endpoint.', { examples: ['eu-west-1'] }),
+  endpoint: str('`s3`, `gcs`: API endpoint of an S3-compatible store (MinIO, Ceph, R2…; addressed path-style) or of a GCS emulator.', { format: 'url', examples: ['http://minio.internal:9000'] }),
+  aws_profile: str('`s3`: named profile of ~/.aws/config and ~/.aws/credentials.'),
+  access_key_env: str('`s3`: environment variable holding the access key id; needs `secret_key_env`. Unset: the default AWS credential chain.', { format: 'env-name', examples: ['EXTRACT_AWS_KEY_ID'] }),
+  secret_key_env: str('`s3`: environment variable holding the secret access key.', { format: 'env-name' }),
+  session_token_env: str('`s3`: environment variable holding a session token (temporary credentials).', { format: 'env-name' }),
+  credentials_file: str('`gcs`: service-account key file (JSON), relative to the config file. Unset: application default credentials.', { format: 'path' }),
+  part_size: size('`s3`, `gcs`: bytes per upload part (S3 multipart part, GCS resumable chunk). One file upload holds about two parts in memory.', 5 * 1024 * 1024, {
+    default: '8MiB',
+    examples: ['16MiB'],
   }),
 })
 

@@ -40,8 +40,8 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number]
 export const COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'lz4', 'none'] as const
 export type Compression = (typeof COMPRESSIONS)[number]
 
-/** Destination kinds; later versions append `s3`, `gcs` and `stdout`. */
-export const DESTINATION_TYPES = ['local'] as const
+/** Destination kinds. */
+export const DESTINATION_TYPES = ['local', 's3', 'gcs', 'stdout'] as const
 export type DestinationType = (typeof DESTINATION_TYPES)[number]
 
 /** Column override kinds other than `decimal(p,s)`. */
@@ -105,12 +105,35 @@ export interface ResolvedTableRef {
   readonly name: string
 }
 
-/** Where an export's files go. */
-export interface ResolvedDestination {
-  readonly type: DestinationType
-  /** Absolute path template; `{export}` and `{date}` are kept for the destination to expand. */
-  readonly path: string
-}
+/** Where an export's files go. Templates keep `{export}` and `{date}` for the destination to expand. */
+export type ResolvedDestination =
+  | {
+      readonly type: 'local'
+      /** Absolute path template. */
+      readonly path: string
+    }
+  | {
+      readonly type: 's3'
+      readonly bucket: string
+      /** Key prefix template; '' for the bucket root. */
+      readonly prefix: string
+      readonly region: string | null
+      readonly endpoint: string | null
+      readonly awsProfile: string | null
+      /** Names of the environment variables holding explicit credentials; null for the default chain. */
+      readonly credentialEnv: { readonly accessKey: string; readonly secretKey: string; readonly sessionToken: string | null } | null
+      readonly partSizeBytes: number
+    }
+  | {
+      readonly type: 'gcs'
+      readonly bucket: string
+      readonly prefix: string
+      /** Absolute path of a service-account key file; null for application default credentials. */
+      readonly credentialsFile: string | null
+      readonly endpoint: string | null
+      readonly partSizeBytes: number
+    }
+  | { readonly type: 'stdout' }
 
 /** How far below the last cursor value an incremental run starts reading again. */
 export type CursorOverlap =

@@ -60,3 +60,8 @@ export function compactUtcTimestamp(date: Date): string {
   const iso = date.toISOString()
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
 }
+
+/** A single path component: non-empty, no separators or NUL, not '.' or '..'. */
+export function isPlainName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\0]/.test(name)
+}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ResolvedExport } from '../config/index.js'
-import { LocalDestination, resolveOutputDir } from '../destination/index.js'
+import { openDestination } from '../destination/index.js'
+import type { Destination } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import {
   DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, chunkPredicate, findColumn, integerChunkStep, planDayRanges, planIntegerRanges, planMetaColumns,
@@ -21,6 +22,7 @@ import { encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runEx
 import type { CommittedFileSummary, ExportContext, ExportResult } from './export-runner.js'
 import { RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
+import { sealRun } from './run-manifest.js'
 import { OutputWriter } from './output-writer.js'
 import type { WrittenFile } from './output-writer.js'
 
@@ -192,7 +194,7 @@ export function chunkPlanHash(exp: ResolvedExport): string {
   const c = exp.chunked!
   const relevant = {
     table: exp.table, query: exp.query, format: exp.format, compression: exp.compression, compressionLevel: exp.compressionLevel,
-    maxFileSizeBytes: exp.maxFileSizeBytes, columns: exp.columns, destination: exp.destination.path, metaColumns: exp.metaColumns,
+    maxFileSizeBytes: exp.maxFileSizeBytes, columns: exp.columns, destination: exp.destination, metaColumns: exp.metaColumns,
     chunk: { column: c.column, strategy: c.strategy, size: c.size, count: c.count, days: c.days },
   }
   return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 32)
@@ -229,7 +231,7 @@ async function runChunks(
   const pending = resumed?.pending ?? [...layout.ranges]
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
-  const destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
+  const destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
   if (resumed !== null) {
     // files of unfinished chunks that were renamed into place before the process died: read again below
     const unfinished = new Set(resumed.pending.map((r) => r.index))
@@ -284,6 +286,7 @@ async function runChunks(
       committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files)))
     }
     const allFiles = ctx.state.listFiles({ runId, includeUncommitted: true })
+    await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: allFiles })
     const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
     const durationMs = Date.now() - began.getTime()
     const peakRssBytes = rss.stop()
@@ -317,7 +320,7 @@ async function readChunk(
   meta: ReturnType<typeof planMetaColumns>,
   layout: ChunkLayout,
   range: ChunkRange,
-  destination: LocalDestination,
+  destination: Destination,
   encode: EncodeSpec,
   csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,
   startedAt: Date,
@@ -351,7 +354,7 @@ async function readChunk(
 }
 
 /** Publish a checkpointed chunk's files and record the chunk completed with them, in that order. */
-async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination: LocalDestination, runId: string, index: number, files: WrittenFile[], rows: number): Promise<CommittedFileSummary[]> {
+async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination: Destination, runId: string, index: number, files: WrittenFile[], rows: number): Promise<CommittedFileSummary[]> {
   // recorded before the rename: after a crash in between, the resumed run knows these names are its own
   ctx.state.recordPendingFiles(
     runId,
@@ -372,7 +375,7 @@ async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination
 function newWriter(
   exp: ResolvedExport,
   columns: readonly ColumnSpec[],
-  destination: LocalDestination,
+  destination: Destination,
   startedAt: Date,
   chunk: number | null,
   csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
-import { LocalDestination, resolveOutputDir } from '../destination/index.js'
-import type { CommittedFile } from '../destination/index.js'
+import { openDestination } from '../destination/index.js'
+import type { CommittedFile, Destination, DestinationSink } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
 import { buildMysqlExtractPlan, buildPgExtractPlan, MYSQL_INCREMENTAL_DIALECT, mysqlSourceOf, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
@@ -19,6 +19,7 @@ import type { ExtractStats } from './messages.js'
 import { OutputWriter } from './output-writer.js'
 import type { EncodedUnit } from './output-writer.js'
 import type { EnginePools } from './pools.js'
+import { sealRun } from './run-manifest.js'
 import { ownedBytes } from './transfer.js'
 
 /** What one export produced. */
@@ -84,7 +85,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     compression: exp.compression,
     mode: exp.mode,
   })
-  let destination: LocalDestination | null = null
+  let destination: Destination | null = null
   let writer: OutputWriter | null = null
   let columns: readonly ColumnSpec[] = []
   try {
@@ -100,7 +101,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
       plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
     }
     columns = plan.columns
-    destination = new LocalDestination({ dir: resolveOutputDir(exp.destination.path, { export: exp.name, date: startedAt }), runId })
+    destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
     await destination.prepare()
     const encode = encodeSpecFor(exp, columns)
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
@@ -120,6 +121,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)
     const files = await publishFiles(ctx.state, runId, exp, destination, written)
+    await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: ctx.state.listFiles({ runId, includeUncommitted: true }) })
     const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
     const peakRssBytes = rss.stop()
     const cursor = incremental !== null && result.cursor !== undefined && result.cursor.value !== null
@@ -131,7 +133,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
     return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats: result.stats, columns, error: null }
   } catch (err) {
     const error = toRivetError(err)
-    if (writer !== null && destination !== null) await destination.abort().catch(() => undefined)
+    if (destination !== null) await destination.abort().catch(() => undefined)
     const peakRssBytes = rss.stop()
     const durationMs = Date.now() - startedAt.getTime()
     ctx.state.failRun(runId, {
@@ -239,7 +241,7 @@ export async function publishFiles(
   state: StateStore,
   runId: string,
   exp: ResolvedExport,
-  destination: LocalDestination,
+  destination: Destination,
   written: Awaited<ReturnType<OutputWriter['finish']>>,
 ): Promise<CommittedFileSummary[]> {
   if (written.length === 0) return []
@@ -257,6 +259,6 @@ export async function publishFiles(
       compression: exp.compression,
     })),
   )
-  const committed: CommittedFile[] = await destination.commit(written.map((w) => w.sink))
+  const committed: CommittedFile[] = await destination.commit(written.map((w): DestinationSink => w.sink))
   return committed.map((c, i) => ({ path: c.finalPath, rows: written[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
 }

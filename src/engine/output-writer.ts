@@ -1,4 +1,4 @@
-import type { LocalDestination, LocalFileSink } from '../destination/index.js'
+import type { Destination, DestinationSink } from '../destination/index.js'
 import { buildFileName } from '../destination/index.js'
 import { ParquetFileAssembler, csvFileExtension, parquetFileExtension } from '../format/index.js'
 import type { EncodedRowGroup } from '../format/index.js'
@@ -18,7 +18,7 @@ export interface OutputWriterOptions {
   readonly compression: string
   readonly maxFileSizeBytes: number | null
   readonly columns: readonly ColumnSpec[]
-  readonly destination: LocalDestination
+  readonly destination: Destination
   /** CSV only: the (compressed) header unit written at the start of every file. */
   readonly csvHeader?: Uint8Array
   readonly createdBy: string
@@ -26,14 +26,14 @@ export interface OutputWriterOptions {
 
 /** A finished (closed, fsynced) temp file awaiting commit. */
 export interface WrittenFile {
-  readonly sink: LocalFileSink
+  readonly sink: DestinationSink
   readonly finalName: string
   readonly partIndex: number | null
   readonly rows: number
 }
 
 interface OpenFile {
-  readonly sink: LocalFileSink
+  readonly sink: DestinationSink
   readonly finalName: string
   readonly partIndex: number | null
   readonly assembler: ParquetFileAssembler | null
@@ -88,7 +88,7 @@ export class OutputWriter {
   }
 
   /** Files written so far plus the open one: what an abort must clean up. */
-  get sinks(): LocalFileSink[] {
+  get sinks(): DestinationSink[] {
     return [...this.done.map((f) => f.sink), ...(this.current ? [this.current.sink] : [])]
   }
 

@@ -1,7 +1,7 @@
 import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import { removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
-import { toRivetError } from '../errors/index.js'
+import { RivetError, toRivetError } from '../errors/index.js'
 import { defaultStatePath, openStateStore } from '../state/index.js'
 import type { StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
@@ -31,6 +31,8 @@ export interface RunReport {
   readonly exitCode: number
   /** Peak RSS of the whole process (all threads) over the run. */
   readonly processPeakRssBytes: number
+  /** True when an export wrote its data to standard output: reports must go elsewhere. */
+  readonly stdoutTaken: boolean
 }
 
 /** Run the selected exports of a config one after another. */
@@ -38,6 +40,13 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const config = loadConfig(options.configPath)
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)
+  const stdoutTaken = selected.some((e) => e.destination.type === 'stdout')
+  if (stdoutTaken && selected.length > 1) {
+    throw new RivetError('RIVET_CONFIG_CONFLICT', `export ${selected.find((e) => e.destination.type === 'stdout')!.name} writes to standard output, which carries one export; ${selected.length} exports are selected`, {
+      hint: 'select that export alone with -e NAME',
+      details: { exports: selected.map((e) => e.name) },
+    })
+  }
   const state = openStateStore(defaultStatePath(config.configPath))
   // one extraction thread per concurrent chunk reader; threads start on demand up to this count
   const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
@@ -59,7 +68,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
     state.close()
   }
   const exitCode = results.reduce((code, r) => Math.max(code, r.error?.exitCode ?? 0), 0)
-  return { configPath: config.configPath, results, exitCode, processPeakRssBytes: processPeakRssBytes() }
+  return { configPath: config.configPath, results, exitCode, processPeakRssBytes: processPeakRssBytes(), stdoutTaken }
 }
 
 /**
@@ -75,7 +84,8 @@ async function recoverInterruptedRuns(config: ResolvedConfig, state: StateStore,
   )
   for (const run of stale) {
     const exp = config.exports.find((e) => e.name === run.exportName)
-    if (!exp) continue
+    // only local directories hold temp files; object uploads that never completed leave no object
+    if (!exp || exp.destination.type !== 'local') continue
     try {
       const dir = resolveOutputDir(exp.destination.path, { export: exp.name, date: run.startedAt })
       const removed = await removeStaleTempFiles(dir, [run.runId])

@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   // destination and state
   RIVET_DEST_WRITE: retryable('check free space and permissions at the destination path'),
   RIVET_DEST_INVALID: config('check the destination settings'),
+  RIVET_DEST_AUTH: config('the destination refused the credentials: check the credential settings of the destination and what the account may do on the bucket'),
   RIVET_STATE_ERROR: config('check that the state file is writable; it lives next to the config as .rivet_state.db'),
   RIVET_STATE_LOCKED: retryable('another rivet process is using the state file; wait for it to finish'),
   RIVET_STATE_VERSION: config('the state file was written by a newer rivet; upgrade rivet'),

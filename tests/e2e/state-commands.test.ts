@@ -17,7 +17,7 @@ exports:
   - name: customers
     table: public.customers
     format: parquet
-    destination: { type: local, path: ./out }
+    destination: { type: local, path: ./out/customers }
 `
 
 const dirs: string[] = []

@@ -24,7 +24,7 @@ export class RunCommand extends RivetCommand {
 
   config = Option.String('-c,--config', { required: true, description: 'Path to rivet.yaml' })
   exports = Option.Array('-e,--export', [], { description: 'Run only this export (repeatable)' })
-  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout' })
+  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout (on stderr when the export writes its data to stdout)' })
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
   resume = Option.Boolean('--resume', false, { description: 'Continue the interrupted run of each checkpointed chunked export, skipping its completed chunks' })
 
@@ -42,7 +42,9 @@ export class RunCommand extends RivetCommand {
         progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
       }),
     )
-    this.out(this.json ? renderRunJson(report) : renderRunText(report))
+    // with the data on stdout, the report goes to stderr
+    const print = report.stdoutTaken ? (text: string) => this.err(text) : (text: string) => this.out(text)
+    print(this.json ? renderRunJson(report) : renderRunText(report))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
     return report.exitCode
   }

@@ -1,7 +1,10 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { RivetError } from '../../errors/index.js'
-import type { ClosedFile, CommittedFile } from '../types.js'
+import { randomBytes } from 'node:crypto'
+import { isPlainName } from '../naming.js'
+import type { ClosedFile, CommittedFile, Destination, DestinationSink, ProbeReport, RunManifest } from '../types.js'
+import { MANIFEST_NAME, PROBE_PREFIX, SUCCESS_NAME, manifestBody, runManifestName, successBody } from '../types.js'
 import { errnoCode, toDestWriteError } from './fs-errors.js'
 import { LocalFileSink } from './local-file-sink.js'
 import { makeDirectory } from './make-directory.js'
@@ -21,12 +24,14 @@ const NO_DIR_FSYNC = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EISDIR', 'EPER
 interface Publication {
   readonly sink: LocalFileSink
   readonly file: ClosedFile
+  readonly tempPath: string
   /** True when published by rename (no hard links): undoing means renaming back. */
   renamed: boolean
 }
 
 /** Writes output files into a local directory: temp files first, published by an atomic no-clobber commit. */
-export class LocalDestination {
+export class LocalDestination implements Destination {
+  readonly kind = 'local'
   readonly dir: string
   readonly runId: string
   private readonly sinks = new Map<string, LocalFileSink>()
@@ -35,6 +40,10 @@ export class LocalDestination {
     if (!isPlainName(options.runId)) throw new RivetError('RIVET_INTERNAL', `invalid run id '${options.runId}' for a file name`)
     this.dir = path.resolve(options.dir)
     this.runId = options.runId
+  }
+
+  get location(): string {
+    return this.dir
   }
 
   /** Create the directory (mkdir -p) and prove it is writable by creating and removing a probe file. */
@@ -69,8 +78,11 @@ export class LocalDestination {
    * Hard links give no-clobber atomically (link fails with EEXIST); temps are unlinked only once
    * every link exists, so a failure part-way can be undone without losing data.
    */
-  async commit(sinks: readonly LocalFileSink[]): Promise<CommittedFile[]> {
-    const batch = sinks.map((sink) => ({ sink, file: this.requireClosed(sink), renamed: false }))
+  async commit(sinks: readonly DestinationSink[]): Promise<CommittedFile[]> {
+    const batch: Publication[] = sinks.map((s) => {
+      const sink = this.own(s)
+      return { sink, file: this.requireClosed(sink), tempPath: sink.tempPath, renamed: false }
+    })
     for (const { file } of batch) await this.assertFree(file.finalPath)
     const published: Publication[] = []
     try {
@@ -83,7 +95,7 @@ export class LocalDestination {
       throw err
     }
     for (const entry of batch) {
-      if (!entry.renamed) await unlinkIfPresent(entry.file.tempPath)
+      if (!entry.renamed) await unlinkIfPresent(entry.tempPath)
       entry.sink.markCommitted()
     }
     await this.syncDir()
@@ -94,8 +106,8 @@ export class LocalDestination {
    * Abandon some sinks (a chunk that will be read again): close them, remove their temp files and
    * forget their names, so the retry can open files of the same names.
    */
-  async discard(sinks: readonly LocalFileSink[]): Promise<void> {
-    for (const sink of sinks) {
+  async discard(sinks: readonly DestinationSink[]): Promise<void> {
+    for (const sink of sinks.map((s) => this.own(s))) {
       if (sink.committed) throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} is committed and cannot be discarded`)
       await sink.abort()
       this.sinks.delete(sink.finalName)
@@ -129,10 +141,78 @@ export class LocalDestination {
     if (failed) throw failed.reason
   }
 
-  private requireClosed(sink: LocalFileSink): ClosedFile {
-    if (this.sinks.get(sink.finalName) !== sink) {
-      throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} does not belong to the destination ${this.dir}`)
+  /**
+   * Seal the run: `manifest-<run_id>.json` (never replaced), then `manifest.json`, then `_SUCCESS`
+   * (both replaced atomically by rename), each fsynced before it is published.
+   */
+  async seal(manifest: RunManifest): Promise<void> {
+    const body = manifestBody(manifest)
+    await this.writeSmall(runManifestName(manifest.run_id), body, 'create')
+    await this.writeSmall(MANIFEST_NAME, body, 'replace')
+    await this.writeSmall(SUCCESS_NAME, successBody(manifest), 'replace')
+    await this.syncDir()
+  }
+
+  /** Create the directory, then write, read back and remove a probe file under `.rivet-doctor/`. */
+  async probe(): Promise<ProbeReport> {
+    const probeDir = path.join(this.dir, PROBE_PREFIX)
+    const file = path.join(probeDir, `probe-${this.runId}-${randomBytes(4).toString('hex')}`)
+    const body = Buffer.from(`rivet destination probe ${new Date().toISOString()}\n`, 'utf8')
+    const steps: string[] = []
+    try {
+      await makeDirectory(probeDir)
+      await fs.writeFile(file, body, { flag: 'wx' })
+      steps.push(`wrote ${file}`)
+      const back = await fs.readFile(file)
+      if (!back.equals(body)) throw new RivetError('RIVET_DEST_WRITE', `the probe file ${file} read back different`, { details: { path: file } })
+      steps.push('read it back')
+      await fs.unlink(file)
+      await fs.rmdir(probeDir).catch(() => undefined)
+      steps.push('removed it')
+    } catch (err) {
+      throw err instanceof RivetError ? err : toDestWriteError(err, 'probe', this.dir)
     }
+    return { location: this.dir, steps }
+  }
+
+  private async writeSmall(name: string, body: Uint8Array, how: 'create' | 'replace'): Promise<void> {
+    const finalPath = path.join(this.dir, name)
+    const tempPath = path.join(this.dir, tempFileName(name, this.runId))
+    try {
+      const handle = await fs.open(tempPath, 'wx')
+      try {
+        await handle.writeFile(body)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      if (how === 'replace') {
+        await fs.rename(tempPath, finalPath)
+        return
+      }
+      try {
+        await fs.link(tempPath, finalPath)
+      } catch (err) {
+        if (errnoCode(err) === 'EEXIST') throw conflict(finalPath, err)
+        if (!NO_HARD_LINKS.has(errnoCode(err) ?? '')) throw err
+        await this.assertFree(finalPath)
+        await fs.rename(tempPath, finalPath)
+        return
+      }
+      await unlinkIfPresent(tempPath)
+    } catch (err) {
+      await unlinkIfPresent(tempPath).catch(() => undefined)
+      throw err instanceof RivetError ? err : toDestWriteError(err, 'write', finalPath)
+    }
+  }
+
+  private own(sink: DestinationSink): LocalFileSink {
+    const mine = this.sinks.get(sink.finalName)
+    if (mine !== sink) throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} does not belong to the destination ${this.dir}`)
+    return mine
+  }
+
+  private requireClosed(sink: LocalFileSink): ClosedFile {
     if (sink.committed || sink.result === undefined) {
       throw new RivetError('RIVET_INTERNAL', `sink ${sink.finalName} must be closed (and not yet committed) before commit`)
     }
@@ -150,7 +230,8 @@ export class LocalDestination {
   }
 
   private async publish(entry: Publication): Promise<void> {
-    const { tempPath, finalPath } = entry.file
+    const { tempPath } = entry
+    const { finalPath } = entry.file
     try {
       await fs.link(tempPath, finalPath)
       return
@@ -172,7 +253,8 @@ export class LocalDestination {
 
   /** Undo a publication of this batch: the final name is ours (created by link or rename just now). */
   private async unpublish(entry: Publication): Promise<void> {
-    const { tempPath, finalPath } = entry.file
+    const { tempPath } = entry
+    const { finalPath } = entry.file
     if (entry.renamed) await fs.rename(finalPath, tempPath).catch(() => undefined)
     else await unlinkIfPresent(finalPath).catch(() => undefined)
   }
@@ -206,7 +288,3 @@ async function unlinkIfPresent(file: string): Promise<void> {
   }
 }
 
-/** A single path component: non-empty, no separators or NUL, not '.' or '..'. */
-function isPlainName(name: string): boolean {
-  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\\0]/.test(name)
-}

@@ -1,7 +1,7 @@
 import fs, { type FileHandle } from 'node:fs/promises'
 import xxhash from 'xxhash-addon'
 import { RivetError } from '../../errors/index.js'
-import type { ClosedFile } from '../types.js'
+import type { ClosedFile, DestinationSink } from '../types.js'
 import { errnoCode, toDestWriteError } from './fs-errors.js'
 
 const { XXHash3 } = xxhash
@@ -12,7 +12,7 @@ const ZERO_SEED = Buffer.alloc(8)
 type SinkState = 'open' | 'closed' | 'committed' | 'aborted'
 
 /** One output file being written under a temporary name; LocalDestination.commit publishes it. */
-export class LocalFileSink {
+export class LocalFileSink implements DestinationSink {
   readonly finalName: string
   readonly tempPath: string
   readonly finalPath: string
@@ -128,7 +128,6 @@ export class LocalFileSink {
     }
     if (this.state === 'open') this.state = 'closed'
     this.closedFile = {
-      tempPath: this.tempPath,
       finalPath: this.finalPath,
       bytes: this.bytes,
       xxh3: this.hasher.digest().toString('hex'),

@@ -74,11 +74,11 @@ exports:
   - name: a
     table: a
     format: parquet
-    destination: { type: local, path: ./out }
+    destination: { type: local, path: ./out/a }
   - name: b
     table: b
     format: csv
-    destination: { type: local, path: ./out }
+    destination: { type: local, path: ./out/b }
     tuning: { profile: fast, batch_size: 5000, max_retries: 0 }
 `)
     expect(config.source.tuning).toEqual({
@@ -175,9 +175,9 @@ ${ORDERS_EXPORT}`, { MYSQL_PW: 'pw' })
 describe('exports', () => {
   it('folds unquoted table names on PostgreSQL and keeps quoted ones', () => {
     const config = parse(`source:\n  type: postgres\n  url: postgresql://r@h/d\nexports:
-  - { name: a, table: Sales.Orders, format: parquet, destination: { type: local, path: o } }
-  - { name: b, table: '"My Schema"."My.Table"', format: parquet, destination: { type: local, path: o } }
-  - { name: c, table: Customers, format: parquet, destination: { type: local, path: o } }
+  - { name: a, table: Sales.Orders, format: parquet, destination: { type: local, path: "o/{export}" } }
+  - { name: b, table: '"My Schema"."My.Table"', format: parquet, destination: { type: local, path: "o/{export}" } }
+  - { name: c, table: Customers, format: parquet, destination: { type: local, path: "o/{export}" } }
 `)
     expect(config.exports.map((e) => e.table)).toEqual([
       { schema: 'sales', name: 'orders' },
@@ -187,7 +187,7 @@ describe('exports', () => {
   })
 
   it('keeps MySQL table names as written', () => {
-    const config = parse(`source:\n  type: mysql\n  url: mysql://r@h/d\nexports:\n  - { name: a, table: Shop.Orders, format: csv, destination: { type: local, path: o } }\n`)
+    const config = parse(`source:\n  type: mysql\n  url: mysql://r@h/d\nexports:\n  - { name: a, table: Shop.Orders, format: csv, destination: { type: local, path: "o/{export}" } }\n`)
     expect(config.exports[0].table).toEqual({ schema: 'Shop', name: 'Orders' })
   })
 

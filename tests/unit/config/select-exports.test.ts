@@ -3,9 +3,9 @@ import { parseConfig, selectExports } from '../../../src/config/index.js'
 import { captureError } from './helpers.js'
 
 const config = parseConfig(`source:\n  type: postgres\n  url: postgresql://r@h/d\nexports:
-  - { name: orders, table: orders, format: parquet, destination: { type: local, path: o } }
-  - { name: customers, table: customers, format: parquet, destination: { type: local, path: o } }
-  - { name: invoices, table: invoices, format: csv, destination: { type: local, path: o } }
+  - { name: orders, table: orders, format: parquet, destination: { type: local, path: "o/{export}" } }
+  - { name: customers, table: customers, format: parquet, destination: { type: local, path: "o/{export}" } }
+  - { name: invoices, table: invoices, format: csv, destination: { type: local, path: "o/{export}" } }
 `, { configPath: '/tmp/rivet.yaml', env: {} })
 
 describe('selectExports', () => {

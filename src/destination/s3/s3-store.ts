@@ -1,0 +1,194 @@
+import { PassThrough } from 'node:stream'
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import type { S3ClientConfig } from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+import { RivetError } from '../../errors/index.js'
+import type { ObjectStore, ObjectUpload } from '../object-store/types.js'
+import { toS3Error } from './s3-errors.js'
+
+/** Credentials named by environment variables; the values are read when the store is created. */
+export interface S3EnvCredentials {
+  readonly accessKeyEnv: string
+  readonly secretKeyEnv: string
+  readonly sessionTokenEnv: string | null
+}
+
+export interface S3StoreOptions {
+  readonly bucket: string
+  /** null: from AWS_REGION / the profile; with a custom endpoint, us-east-1. */
+  readonly region: string | null
+  /** S3-compatible endpoint (MinIO, R2, Ceph…), addressed path-style; null for AWS. */
+  readonly endpoint: string | null
+  /** Named profile of ~/.aws/config and ~/.aws/credentials. */
+  readonly profile: string | null
+  /** Explicit credentials from environment variables; null for the default chain. */
+  readonly envCredentials: S3EnvCredentials | null
+  /** Bytes per multipart part (at least 5 MiB). One upload holds about two parts. */
+  readonly partSizeBytes: number
+}
+
+/** Parts in flight per upload: one being sent while the next is filled. */
+const QUEUE_SIZE = 2
+/** Attempts per request, including the first: a part upload retried this way is idempotent. */
+const MAX_ATTEMPTS = 4
+
+/** An S3 bucket through @aws-sdk/client-s3; large objects stream through lib-storage multipart uploads. */
+export class S3Store implements ObjectStore {
+  readonly scheme = 's3'
+  readonly bucket: string
+  private readonly client: S3Client
+  private readonly partSizeBytes: number
+
+  constructor(options: S3StoreOptions) {
+    this.bucket = options.bucket
+    this.partSizeBytes = options.partSizeBytes
+    this.client = new S3Client(s3ClientConfig(options))
+  }
+
+  url(key: string): string {
+    return `s3://${this.bucket}/${key}`
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      return true
+    } catch (err) {
+      if (isNotFound(err)) return false
+      throw toS3Error(err, 'inspect', this.url(key))
+    }
+  }
+
+  startUpload(key: string, options: { readonly contentType: string; readonly ifAbsent: boolean }): ObjectUpload {
+    return new S3Upload(this.client, this.bucket, key, options.contentType, this.partSizeBytes, this.url(key))
+  }
+
+  async put(key: string, body: Uint8Array, options: { readonly contentType: string; readonly ifAbsent: boolean }): Promise<void> {
+    // S3-compatible stores differ in support of conditional writes: check first, then write
+    if (options.ifAbsent && (await this.exists(key))) throw conflict(this.url(key))
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: options.contentType }))
+    } catch (err) {
+      throw toS3Error(err, 'write', this.url(key))
+    }
+  }
+
+  async read(key: string): Promise<Buffer | null> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      if (out.Body === undefined) return Buffer.alloc(0)
+      return Buffer.from(await out.Body.transformToByteArray())
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw toS3Error(err, 'read', this.url(key))
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+    } catch (err) {
+      if (isNotFound(err)) return
+      throw toS3Error(err, 'delete', this.url(key))
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy()
+  }
+}
+
+/** The client settings: path-style addressing and opt-in checksums for S3-compatible endpoints. */
+export function s3ClientConfig(options: S3StoreOptions): S3ClientConfig {
+  const config: S3ClientConfig = { maxAttempts: MAX_ATTEMPTS }
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (options.endpoint !== null ? 'us-east-1' : undefined)
+  if (region !== undefined) config.region = region
+  if (options.endpoint !== null) {
+    config.endpoint = options.endpoint
+    config.forcePathStyle = true
+    // many S3-compatible stores reject the CRC checksum headers newer SDKs send by default
+    config.requestChecksumCalculation = 'WHEN_REQUIRED'
+    config.responseChecksumValidation = 'WHEN_REQUIRED'
+  }
+  if (options.profile !== null) config.profile = options.profile
+  if (options.envCredentials !== null) config.credentials = readEnvCredentials(options.envCredentials)
+  return config
+}
+
+function readEnvCredentials(names: S3EnvCredentials): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+  const read = (key: string, name: string): string => {
+    const value = process.env[name]
+    if (value === undefined || value === '') {
+      throw new RivetError('RIVET_DEST_AUTH', `environment variable ${name} (destination.${key}) is not set`, {
+        hint: `export ${name} before running rivet, or remove destination.${key} to use the default AWS credential chain`,
+        details: { variable: name },
+      })
+    }
+    return value
+  }
+  const accessKeyId = read('access_key_env', names.accessKeyEnv)
+  const secretAccessKey = read('secret_key_env', names.secretKeyEnv)
+  const sessionToken = names.sessionTokenEnv !== null ? read('session_token_env', names.sessionTokenEnv) : undefined
+  return sessionToken !== undefined ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
+}
+
+/** One multipart upload fed through a bounded stream: lib-storage cuts it into parts and retries each. */
+class S3Upload implements ObjectUpload {
+  private readonly body = new PassThrough({ highWaterMark: 1024 * 1024 })
+  private readonly upload: Upload
+  private readonly done: Promise<void>
+  private failure: RivetError | undefined
+
+  constructor(client: S3Client, bucket: string, key: string, contentType: string, partSize: number, private readonly url: string) {
+    this.upload = new Upload({ client, params: { Bucket: bucket, Key: key, Body: this.body, ContentType: contentType }, partSize, queueSize: QUEUE_SIZE, leavePartsOnError: false })
+    this.done = this.upload.done().then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure = toS3Error(err, 'upload', url)
+        this.body.destroy()
+        throw this.failure
+      },
+    )
+    // failures are reported through write()/end(); keep an early one from being "unhandled"
+    this.done.catch(() => undefined)
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure
+    if (this.body.write(Buffer.from(chunk))) return
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.body.off('close', onClose)
+        resolve()
+      }
+      const onClose = () => {
+        this.body.off('drain', onDrain)
+        reject(this.failure ?? new RivetError('RIVET_DEST_WRITE', `the upload to ${this.url} stopped`))
+      }
+      this.body.once('drain', onDrain)
+      this.body.once('close', onClose)
+      this.done.catch(onClose)
+    })
+  }
+
+  async end(): Promise<void> {
+    if (this.failure) throw this.failure
+    this.body.end()
+    await this.done
+  }
+
+  async abort(): Promise<void> {
+    this.body.destroy()
+    await this.upload.abort().catch(() => undefined)
+    await this.done.catch(() => undefined)
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404
+}
+
+function conflict(url: string): RivetError {
+  return new RivetError('RIVET_OUTPUT_CONFLICT', `${url} already exists; Rivet does not replace existing objects`, { details: { url } })
+}

@@ -1,0 +1,1 @@
+export { StdoutDestination, StdoutSink } from './stdout-destination.js'
