@@ -22,6 +22,8 @@ export const DESTINATION_KEYS: Readonly<Record<string, readonly DestinationType[
   credentials_file: ['gcs'],
 }
 
+const S3_MIN_PART_SIZE = 5 * 1024 * 1024
+
 const REQUIRED: Readonly<Record<DestinationType, readonly string[]>> = { local: ['path'], s3: ['bucket'], gcs: ['bucket'], stdout: [] }
 
 type DestinationRule = (dest: CleanObject, type: DestinationType, exp: CleanObject, path: ConfigPath, issues: ConfigIssues) => void
@@ -66,6 +68,14 @@ export const checkS3Credentials: ConfigCheck = eachDestination((dest, type, _exp
   }
 })
 
+/** S3 refuses multipart parts under 5 MiB (except the last). */
+export const checkS3PartSize: ConfigCheck = eachDestination((dest, type, _exp, path, issues) => {
+  const partSize = getNumber(dest, 'part_size')
+  if (type !== 's3' || partSize === undefined || partSize >= S3_MIN_PART_SIZE) return
+  const where = [...path, 'part_size']
+  issues.add('RIVET_CONFIG_RANGE', where, `${formatPath(where)} must be at least 5 MiB with type: s3, got ${partSize} bytes`, 'S3 multipart parts are at least 5 MiB: use part_size: 5MiB or more')
+})
+
 /** Standard output carries exactly one file, written in order. */
 export const checkStdout: ConfigCheck = eachDestination((_dest, type, exp, path, issues) => {
   if (type !== 'stdout') return
@@ -101,4 +111,4 @@ export const checkDistinctLocations: ConfigCheck = (config, issues) => {
   })
 }
 
-export const DESTINATION_CHECKS: readonly ConfigCheck[] = [checkDestinationKeys, checkS3Credentials, checkStdout, checkDistinctLocations]
+export const DESTINATION_CHECKS: readonly ConfigCheck[] = [checkDestinationKeys, checkS3Credentials, checkS3PartSize, checkStdout, checkDistinctLocations]

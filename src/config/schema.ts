@@ -109,7 +109,7 @@ export const DESTINATION_SPEC: ObjectSpec = object('exports[].destination', 'Whe
   secret_key_env: str('`s3`: environment variable holding the secret access key.', { format: 'env-name' }),
   session_token_env: str('`s3`: environment variable holding a session token (temporary credentials).', { format: 'env-name' }),
   credentials_file: str('`gcs`: service-account key file (JSON), relative to the config file. Unset: application default credentials.', { format: 'path' }),
-  part_size: size('`s3`, `gcs`: bytes per upload part (S3 multipart part, GCS resumable chunk). One file upload holds about two parts in memory.', 5 * 1024 * 1024, {
+  part_size: size('`s3`, `gcs`: bytes per upload part: an S3 multipart part (at least 5 MiB), a GCS resumable-upload chunk (rounded up to a multiple of 256 KiB). One file upload holds two to three parts in memory.', 256 * 1024, {
     default: '8MiB',
     examples: ['16MiB'],
   }),

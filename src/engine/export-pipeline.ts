@@ -71,7 +71,8 @@ export async function runPipeline(
       progress.maxStatementMs = Math.max(progress.maxStatementMs, msg.ms)
       return
     }
-    if (msg.type !== 'batch') return
+    // after a failure, batches still in the port are dropped unencoded (and never acknowledged)
+    if (msg.type !== 'batch' || failure !== null) return
     progress.batches++
     progress.rawBytes += msg.rawBytes
     const encoded = encodeBatch(pools, specOf(), msg.ipc, msg.rows)

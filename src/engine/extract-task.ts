@@ -22,7 +22,11 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
   const sink = new PortBatchSink(port, plan.maxInFlight)
   port.on('message', (msg: CoordinatorToWorker) => {
     if (msg.type === 'ack') sink.ack()
-    else if (msg.type === 'cancel') abort.abort()
+    else if (msg.type === 'cancel') {
+      abort.abort()
+      // no more acks will come once the coordinator has failed: a reader waiting for credit must wake up and see the abort
+      sink.cancel()
+    }
   })
   const { initial, min, max, targetStatementMs } = plan.chunking
   const sizer = new AdaptiveSizer(initial, min, max, targetStatementMs)
@@ -61,6 +65,7 @@ class PortBatchSink implements BatchSink {
   private inFlight = 0
   private seq = 0
   private waiters: (() => void)[] = []
+  private cancelled = false
   rows = 0
   maxStatementMs = 0
   totalStatementMs = 0
@@ -81,7 +86,7 @@ class PortBatchSink implements BatchSink {
   }
 
   drained(): Promise<void> {
-    if (this.inFlight < this.maxInFlight) return Promise.resolve()
+    if (this.cancelled || this.inFlight < this.maxInFlight) return Promise.resolve()
     return new Promise((resolve) => this.waiters.push(resolve))
   }
 
@@ -94,10 +99,18 @@ class PortBatchSink implements BatchSink {
 
   ack(): void {
     this.inFlight--
-    if (this.inFlight < this.maxInFlight) {
-      const waiters = this.waiters
-      this.waiters = []
-      for (const w of waiters) w()
-    }
+    if (this.inFlight < this.maxInFlight) this.wake()
+  }
+
+  /** The coordinator gave up: release every reader waiting for credit. */
+  cancel(): void {
+    this.cancelled = true
+    this.wake()
+  }
+
+  private wake(): void {
+    const waiters = this.waiters
+    this.waiters = []
+    for (const w of waiters) w()
   }
 }

@@ -79,7 +79,7 @@ exports:
     chunk_colum: id                # 5 unknown key
     compression: snappy
     format: csv                    # 6 conflict csv + snappy
-    destination: { type: local, path: ./out }
+    destination: { type: local, path: ./out2 }
   - name: one                      # 7 duplicate export
     table: public.t3
     format: parquet
@@ -89,7 +89,7 @@ exports:
     table: public.t4
     format: parquet
     compression_level: 99          # 10 range
-    destination: { type: local, path: ./out }
+    destination: { type: local, path: ./out4 }
 `,
     )
     const r = await runCli(['run', '-c', config, '--json-errors'])

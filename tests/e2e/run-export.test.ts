@@ -13,8 +13,14 @@ function config(exportsYaml: string): string {
   return `source:\n  type: postgres\n  url: ${PG_URL}\nexports:\n${exportsYaml}`
 }
 
-function listOut(dir: string): string[] {
+/** Everything in `dir`, sorted. */
+function listAll(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : []
+}
+
+/** The data files in `dir`: everything but the manifests and _SUCCESS of the commit protocol. */
+function listOut(dir: string): string[] {
+  return listAll(dir).filter((f) => f !== '_SUCCESS' && !/^manifest(-.+)?\.json$/.test(f))
 }
 
 describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', () => {
@@ -46,6 +52,14 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     // id 1 → '', id 2 → 'a,"b"\nc', id 3 → NULL (order follows the heap, which is insertion order here)
     expect(text).toContain('1,row 1,""\n2,row 2,"a,""b""\nc"\n3,row 3,\n')
     expect(text.endsWith('\n')).toBe(true)
+    // sealed: the run's manifest, manifest.json (the same document) and _SUCCESS beside the file
+    const all = listAll(join(dir, 'out'))
+    expect(all).toHaveLength(4)
+    expect(all.slice(0, 3)).toEqual(['_SUCCESS', expect.stringMatching(/^manifest-\d{8}T\d{6}Z-[0-9a-f]{8}\.json$/), 'manifest.json'])
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')) as { files: { name: string; rows: number; bytes: number }[]; run_id: string }
+    expect(manifest.files).toEqual([{ name: files[0], rows: 5000, bytes: readFileSync(join(dir, 'out', files[0]!)).length, xxh3: expect.stringMatching(/^[0-9a-f]{16}$/) }])
+    expect(readFileSync(join(dir, 'out', all[1]!), 'utf8')).toBe(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'))
+    expect(JSON.parse(readFileSync(join(dir, 'out', '_SUCCESS'), 'utf8'))).toMatchObject({ run_id: manifest.run_id, manifest: all[1] })
   })
 
   it('writes a valid zero-row Parquet file for an empty table, and nothing with skip_empty', async () => {
@@ -121,7 +135,7 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     const { error } = JSON.parse(errorLine) as { error: { code: string; items: { path: string }[]; message: string } }
     expect(error.code).toBe('RIVET_TYPE_UNSUPPORTED')
     expect(error.items.map((i) => i.path).sort()).toEqual(['c', 'p', 'r'])
-    expect(listOut(join(dir, 'out'))).toEqual([])
+    expect(listAll(join(dir, 'out'))).toEqual([])
   })
 
   it('refuses a bare numeric column with the override to use', async () => {
@@ -150,7 +164,7 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     expect(r.code, r.stderr).toBe(3)
     expect(r.stderr).toMatch(/RIVET_DATA_VALUE_OUT_OF_RANGE/)
     expect(r.stderr).toMatch(/amount/)
-    expect(listOut(join(dir, 'out', 'toosmall'))).toEqual([])
+    expect(listAll(join(dir, 'out', 'toosmall'))).toEqual([])
     const fixed = await readParquetExact(join(dir, 'out', 'fixed', listOut(join(dir, 'out', 'fixed'))[0]!))
     const byId = new Map(fixed.rows.map((row) => [row.id, row]))
     expect(byId.get(1)).toMatchObject({ p: '(1.5,2)', r: '[1,5)', ok: 'x', c: '<(0,0),2>' })
@@ -212,7 +226,7 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     const r = await done
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/RIVET_CANCELLED/)
-    expect(listOut(join(dir, 'out'))).toEqual([])
+    expect(listAll(join(dir, 'out'))).toEqual([])
     const metrics = JSON.parse((await runCli(['metrics', '-c', cfg, '--json'])).stdout) as { runs: { status: string; errorCode: string }[] }
     expect(metrics.runs.map((m) => [m.status, m.errorCode])).toEqual([['interrupted', 'RIVET_CANCELLED']])
   })

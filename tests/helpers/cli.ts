@@ -10,6 +10,8 @@ export interface CliResult {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
   readonly stdout: string
+  /** stdout as bytes, for binary output (a Parquet file piped to stdout). */
+  readonly stdoutBytes: Buffer
   readonly stderr: string
 }
 
@@ -26,13 +28,16 @@ export function spawnCli(args: readonly string[], options: { cwd?: string; env?:
 
 /** Wait for a spawned process and collect what it printed. */
 export function collect(child: ChildProcess): Promise<CliResult> {
-  let stdout = ''
+  const out: Buffer[] = []
   let stderr = ''
-  child.stdout?.on('data', (d) => (stdout += d))
+  child.stdout?.on('data', (d: Buffer) => out.push(d))
   child.stderr?.on('data', (d) => (stderr += d))
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject)
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }))
+    child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(out)
+      resolvePromise({ code, signal, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr })
+    })
   })
 }
 

@@ -124,7 +124,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
     const dir = tempDir()
     const run = await runCli(['run', '-c', config(dir, MYSQL_URL, 'mysql', 'csv', 'mycsv')])
     expect(run.code).toBe(0)
-    const file = readdirSync(join(dir, 'out-mycsv'))[0]!
+    const file = readdirSync(join(dir, 'out-mycsv')).find((f) => f.endsWith('.csv.zst'))!
     const text = Buffer.from(await decompress(readFileSync(join(dir, 'out-mycsv', file)))).toString('utf8')
     const lines = text.trimEnd().split('\n')
     expect(lines[0]).toBe('id,name,amount,ts,d,flag,score,small,doc')

@@ -42,6 +42,8 @@ export class S3Store implements ObjectStore {
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket
     this.partSizeBytes = options.partSizeBytes
+    // the SDK warns on stderr about its future Node requirement; the installed version is pinned by the lockfile
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
     this.client = new S3Client(s3ClientConfig(options))
   }
 
@@ -163,11 +165,14 @@ class S3Upload implements ObjectUpload {
       }
       const onClose = () => {
         this.body.off('drain', onDrain)
-        reject(this.failure ?? new RivetError('RIVET_DEST_WRITE', `the upload to ${this.url} stopped`))
+        // lib-storage may close the body before its done() rejects: report the upload's own error
+        void this.done.then(
+          () => reject(new RivetError('RIVET_DEST_WRITE', `the upload to ${this.url} stopped`)),
+          () => reject(this.failure),
+        )
       }
       this.body.once('drain', onDrain)
       this.body.once('close', onClose)
-      this.done.catch(onClose)
     })
   }
 

@@ -1,10 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 
-const S3RVER_BIN = resolve(import.meta.dirname, '../../node_modules/s3rver/bin/s3rver.js')
+/** s3rver's launcher, found from this file whether it runs as TypeScript (tests) or from dist/ (bench). */
+function s3rverBin(): string {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', 's3rver', 'bin', 's3rver.js')
+    if (existsSync(bin)) return bin
+    if (dirname(dir) === dir) throw new Error('s3rver is not installed: run npm ci')
+  }
+}
 
 /** s3rver in its own process, so a test can kill it (SIGKILL) mid-upload and start it again on the same port and data. */
 export interface S3Process {
@@ -24,7 +31,7 @@ export async function spawnS3Server(buckets: readonly string[]): Promise<S3Proce
   const port = await freePort()
   let child: ChildProcess | null = null
   const start = async () => {
-    const args = [S3RVER_BIN, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent']
+    const args = [s3rverBin(), '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent']
     for (const b of buckets) args.push('--configure-bucket', b)
     child = spawn(process.execPath, args, { stdio: 'ignore' })
     await waitForPort(port, 15_000)
