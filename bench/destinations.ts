@@ -87,7 +87,7 @@ async function ensureTable(table: string, rows: number): Promise<void> {
     process.stderr.write(`preparing ${table} ...\n`)
     await client.query(`drop table if exists ${table}`)
     await client.query(`create table ${table} as select g::bigint as id, repeat(md5(g::text), 7) as payload,
-      timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' as at, (g % 100000)::numeric(12,2) / 7 as amount
+      timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' as at, ((g % 100000)::numeric / 7)::numeric(14,4) as amount
       from generate_series(1, ${rows}) g`)
     await client.query(`vacuum analyze ${table}`)
   } finally {
