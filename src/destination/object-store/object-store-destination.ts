@@ -34,8 +34,14 @@ export class ObjectStoreDestination implements Destination {
     this.location = options.store.url(this.prefix)
   }
 
-  /** Nothing to create in a bucket; credentials and the bucket are checked by the first request (and by probe()). */
-  async prepare(): Promise<void> {}
+  /**
+   * Nothing to create in a bucket, but one metadata request before the source is read catches an
+   * unreachable endpoint and refused credentials early (and, on GCS, a missing bucket). It needs
+   * no permission beyond what the conflict check of every upload needs anyway.
+   */
+  async prepare(): Promise<void> {
+    await this.store.exists(this.prefix + SUCCESS_NAME)
+  }
 
   openSink(finalName: string): ObjectSink {
     if (!isPlainName(finalName)) throw new RivetError('RIVET_INTERNAL', `invalid output file name '${finalName}'`)
