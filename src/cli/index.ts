@@ -2,6 +2,7 @@ import { Builtins, Cli } from 'clipanion'
 import { RivetError } from '../errors/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { DemoCommand } from './commands/demo.js'
+import { DoctorCommand } from './commands/doctor.js'
 import { MetricsCommand } from './commands/metrics.js'
 import { RunCommand } from './commands/run.js'
 import { SchemaConfigCommand } from './commands/schema/config.js'
@@ -13,7 +14,7 @@ import { renderErrorJson, renderErrorText } from './render/errors.js'
 /** Build the CLI with every command registered. */
 export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
-  const commands = [RunCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, MetricsCommand, SchemaConfigCommand]
+  const commands = [RunCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, MetricsCommand, SchemaConfigCommand]
   for (const command of commands) cli.register(command)
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)
