@@ -71,3 +71,16 @@ function loadGc(): GcFunction | null {
     return null
   }
 }
+
+/**
+ * The memory model the planner and `rivet check` share: a fixed base for the process (main
+ * thread, worker isolates, the Parquet encoder's WebAssembly memory), plus per concurrent reader
+ * six batches' worth (the builder, its IPC copy, three in flight, the encoder's copy).
+ */
+export const BASE_MEMORY_MB = 192
+export const BATCH_COPIES_PER_READER = 6
+
+/** Estimated peak RSS in MiB of a run with `readers` concurrent readers of `batchBytes`-byte batches. */
+export function estimatePeakMemoryMb(batchBytes: number, readers: number): number {
+  return BASE_MEMORY_MB + (batchBytes * BATCH_COPIES_PER_READER * readers) / (1024 * 1024)
+}
