@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   RIVET_TYPE_UNSUPPORTED: config('cast the listed columns in a `query:` (for example `col::text`) or add a `columns:` override'),
   RIVET_TYPE_NUMERIC_UNBOUNDED: config('declare the precision with `columns: { col: "decimal(38,9)" }` or cast it in a query: `col::numeric(38,9)`'),
   RIVET_TYPE_OVERRIDE_INVALID: config('use a supported override such as decimal(p,s) or text'),
+  RIVET_TYPE_FIDELITY: config('give the listed columns a `columns:` override that keeps their values (see `rivet check --type-report`), or run without --strict to accept them'),
 
   // planning: modes, chunks, cursors, resume
   RIVET_PLAN_UNKNOWN_COLUMN: config('name a column the table or query returns (see the list in the message)'),
@@ -62,6 +63,12 @@ export const ERROR_CODES = {
   RIVET_RESUME_NOTHING: config('there is no interrupted checkpointed run of this export to resume; run without --resume'),
   RIVET_RESUME_PLAN_CHANGED: config('the export changed since the interrupted run: run without --resume (or restore the previous config)'),
   RIVET_SOURCE_NO_CONNECTIONS: retryable('the source has no connection to spare: close idle sessions, raise the role\'s CONNECTION LIMIT, or run later'),
+
+  // sealed plans: `rivet plan` / `rivet apply`
+  RIVET_PLAN_TAMPERED: config('the plan file is not the one `rivet plan` wrote (edited, truncated or signed with another state file): run `rivet plan` again and review the new plan'),
+  RIVET_PLAN_EXPIRED: config('the plan is older than 24 hours: run `rivet plan` again, or pass --force to apply it anyway'),
+  RIVET_PLAN_STALE: config('the config or the source changed since the plan was made: run `rivet plan` again and review the new plan'),
+  RIVET_PLAN_CURSOR_MOVED: config('another run moved the incremental cursor since the plan was made: run `rivet plan` again and review the new plan'),
 
   // data integrity
   RIVET_DATA_VALUE_OUT_OF_RANGE: integrity('a value does not fit the column type Rivet writes; widen the type with a `columns:` override'),
@@ -84,6 +91,11 @@ export const ERROR_CODES = {
   RIVET_MEMORY_BUDGET: config('raise tuning.memory_mb or lower tuning.batch_size_memory_mb'),
   RIVET_INTERNAL: config('this is a bug in rivet; please report it with the command you ran'),
   RIVET_DEMO: config('see the message; the demo needs a writable working directory'),
+
+  // rivet init
+  RIVET_INIT_OUTPUT_EXISTS: config('pass --force to replace the file, or write elsewhere with -o (-o - prints to stdout)'),
+  RIVET_INIT_NO_TABLES: config('check --schema (or --table) and the --include/--exclude patterns; only base tables are listed, views are not'),
+  RIVET_INIT_WRITE: config('check that the folder of -o exists and is writable'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

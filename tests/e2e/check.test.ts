@@ -108,6 +108,46 @@ describe.skipIf(!hasPg)('rivet check against PostgreSQL (1M-row tables)', () => 
   })
 })
 
+describe.skipIf(!hasPg)('rivet check --type-report --target bigquery --strict (PostgreSQL)', () => {
+  beforeAll(async () => {
+    await withPg(async (c) => {
+      await c.query('drop table if exists ck_tr_clean, ck_tr_bare')
+      await c.query('create table ck_tr_clean (id int primary key, name text, at timestamptz, amount numeric(12,2), d date, ok bool)')
+      await c.query('create table ck_tr_bare (id int primary key, amount numeric)')
+    })
+  })
+
+  const run = async (exportsYaml: string, extra: string[] = []) => {
+    const dir = tempDir('rivet-check-tr-')
+    const cfg = writeConfig(dir, `source:\n  type: postgres\n  url: ${PG_URL}\nexports:\n${exportsYaml}`)
+    return runCli(['check', '-c', cfg, '--type-report', '--target', 'bigquery', '--strict', ...extra], { cwd: dir })
+  }
+
+  it('exits 0 on a clean table and prints every column with its BigQuery type', async () => {
+    const r = await run('  - { name: clean, table: ck_tr_clean, format: parquet, destination: { type: local, path: "./o" } }\n')
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    for (const column of ['id', 'name', 'at', 'amount', 'd', 'ok']) expect(r.stdout).toContain(column)
+    expect(r.stdout).toContain('NUMERIC')
+  })
+
+  it('exits 1 with RIVET_TYPE_FIDELITY on a bare numeric, and 0 once the column has an override', async () => {
+    const bare = await run('  - { name: bare, table: ck_tr_bare, format: parquet, destination: { type: local, path: "./o" } }\n')
+    expect(bare.code).toBe(1)
+    expect(bare.stderr).toContain('[RIVET_TYPE_FIDELITY]')
+    expect(bare.stderr).toContain('bare.amount')
+    const fixed = await run('  - { name: bare, table: ck_tr_bare, format: parquet, columns: { amount: "decimal(38,9)" }, destination: { type: local, path: "./o" } }\n')
+    expect(fixed.code, fixed.stderr).toBe(0)
+  })
+
+  it('refuses --strict without --type-report', async () => {
+    const dir = tempDir('rivet-check-tr-')
+    const cfg = writeConfig(dir, `source:\n  type: postgres\n  url: ${PG_URL}\nexports:\n  - { name: clean, table: ck_tr_clean, format: parquet, destination: { type: local, path: "./o" } }\n`)
+    const r = await runCli(['check', '-c', cfg, '--strict'], { cwd: dir })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('[RIVET_USAGE] --target and --strict apply to --type-report')
+  })
+})
+
 describe.skipIf(!hasMysql)('rivet check against MariaDB', () => {
   beforeAll(async () => {
     const { default: mysql } = await import('mysql2/promise')
@@ -120,6 +160,19 @@ describe.skipIf(!hasMysql)('rivet check against MariaDB', () => {
     await conn.query('analyze table ck_my_plain, ck_my_keyed')
     await conn.end()
   }, 120_000)
+
+  it('fails --type-report --target bigquery --strict on a bigint unsigned column', async () => {
+    const { default: mysql } = await import('mysql2/promise')
+    const conn = await mysql.createConnection(MYSQL_URL)
+    await conn.query('drop table if exists ck_my_unsigned')
+    await conn.query('create table ck_my_unsigned (id int primary key, big bigint unsigned)')
+    await conn.end()
+    const dir = tempDir('rivet-check-tr-')
+    const cfg = writeConfig(dir, `source:\n  type: mysql\n  url: ${MYSQL_URL}\nexports:\n  - { name: unsigned, table: ck_my_unsigned, format: parquet, destination: { type: local, path: "./o" } }\n`)
+    const r = await runCli(['check', '-c', cfg, '--type-report', '--target', 'bigquery', '--strict'], { cwd: dir })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('unsigned.big')
+  })
 
   it('rates an unindexed chunk column Degraded with the ALTER TABLE to run, an indexed one Efficient', async () => {
     const { report } = await check('mysql', MYSQL_URL,

@@ -1,5 +1,6 @@
 import { Command, Option } from 'clipanion'
 import type { CheckReport } from '../../preflight/check.js'
+import { RivetError } from '../../errors/index.js'
 import { RivetCommand } from '../base-command.js'
 
 /** `rivet check`: how each export would run, and whether the source suits it. */
@@ -16,18 +17,44 @@ export class CheckCommand extends RivetCommand {
     examples: [
       ['Check every export', '$0 check -c rivet.yaml'],
       ['One export, as JSON', '$0 check -c rivet.yaml -e orders --json'],
+      ['Column types and how BigQuery loads them; fail on lossy columns', '$0 check -c rivet.yaml --type-report --target bigquery --strict'],
     ],
   })
 
   config = Option.String('-c,--config', { required: true, description: 'Path to rivet.yaml' })
   exports = Option.Array('-e,--export', [], { description: 'Check only this export (repeatable)' })
   json = Option.Boolean('--json', false, { description: 'Print the report as JSON' })
+  typeReport = Option.Boolean('--type-report', false, { description: 'Report each column instead: source, Arrow and Parquet types, fidelity (and the BigQuery load with --target)' })
+  target = Option.String('--target', { description: 'With --type-report: the warehouse the files are loaded into (bigquery)' })
+  strict = Option.Boolean('--strict', false, { description: 'With --type-report: exit 1 when a column is lossy or unsupported (RIVET_TYPE_FIDELITY)' })
 
   protected async run(): Promise<number> {
+    if (this.typeReport) return this.runTypeReport()
+    if (this.target !== undefined || this.strict) {
+      throw new RivetError('RIVET_USAGE', '--target and --strict apply to --type-report', { hint: 'add --type-report' })
+    }
     const { runCheck } = await import('../../preflight/check.js')
     const report = await runCheck({ configPath: this.config, exports: this.exports })
     this.out(this.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheckText(report))
     return report.exitCode
+  }
+
+  private async runTypeReport(): Promise<number> {
+    if (this.target !== undefined && this.target !== 'bigquery') {
+      throw new RivetError('RIVET_USAGE', `unknown --target '${this.target}'`, { hint: 'the supported target is bigquery' })
+    }
+    const { loadConfig, selectExports } = await import('../../config/index.js')
+    const { describeExportColumns } = await import('../../preflight/describe-columns.js')
+    const { buildTypeReport, renderTypeReportText, typeFidelityError, typeReportJson } = await import('../../preflight/type-report.js')
+    const config = loadConfig(this.config)
+    const reports = []
+    for (const exp of selectExports(config, this.exports)) {
+      const { columns, unsupported } = await describeExportColumns(config, exp)
+      reports.push(buildTypeReport(columns, unsupported, { target: this.target === 'bigquery' ? 'bigquery' : null, exportName: exp.name }))
+    }
+    this.out(this.json ? `${JSON.stringify(typeReportJson(reports), null, 2)}\n` : renderTypeReportText(reports))
+    const error = typeFidelityError(reports, { strict: this.strict })
+    return error === null ? 0 : this.reportError(error)
   }
 }
 
