@@ -1,0 +1,18 @@
+export { runInit, NUMERIC_SCAN_MAX_ROWS } from './run-init.js'
+export type { InitOptions, InitResult } from './run-init.js'
+export { buildInitConfig, INIT_DESTINATION_PATH } from './build-config.js'
+export type { BuiltConfig, InitExportSummary } from './build-config.js'
+export { chooseMode, formatRows, integerKey, isChunkCandidate, DEFAULT_THRESHOLDS } from './choose-mode.js'
+export type { ModeThresholds } from './choose-mode.js'
+export { CURSOR_NAMES, leadingIndex, normalizeColumnName, pickCursor, tieBreakerKey } from './cursor-candidates.js'
+export type { CursorCandidate } from './cursor-candidates.js'
+export { exportNames, filterTables, globToRegExp, sanitizeExportName, tableNamePart, tableRef } from './names.js'
+export { FALLBACK_DECIMAL, measureNumericTexts, numericOverride, parsePgArrayText } from './numeric-override.js'
+export type { MeasureSource, NumericMeasure } from './numeric-override.js'
+export { DEFAULT_URL_ENV, resolveInitSource, sourceComments } from './source-input.js'
+export type { InitSource, InitSourceOptions } from './source-input.js'
+export { commentText, renderConfigYaml, yamlString, yamlValue, yamlValueString } from './yaml-writer.js'
+export type { ConfigDraft, ExportDraft } from './yaml-writer.js'
+export type {
+  ColumnShape, DiscoveredTable, DiscoverOptions, Discovery, IndexShape, ModeChoice, OverrideDraft, RowEstimate, SkippedTable, SourceLimits, TableShape, YamlField, YamlValue,
+} from './types.js'
