@@ -1,9 +1,13 @@
 import { Builtins, Cli } from 'clipanion'
 import { RivetError } from '../errors/index.js'
 import { RIVET_VERSION } from '../version.js'
+import { ApplyCommand } from './commands/apply.js'
+import { CheckCommand } from './commands/check.js'
 import { DemoCommand } from './commands/demo.js'
 import { DoctorCommand } from './commands/doctor.js'
+import { InitCommand } from './commands/init.js'
 import { MetricsCommand } from './commands/metrics.js'
+import { PlanCommand } from './commands/plan.js'
 import { RunCommand } from './commands/run.js'
 import { SchemaConfigCommand } from './commands/schema/config.js'
 import { StateChunksCommand } from './commands/state/chunks.js'
@@ -14,7 +18,7 @@ import { renderErrorJson, renderErrorText } from './render/errors.js'
 /** Build the CLI with every command registered. */
 export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
-  const commands = [RunCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, MetricsCommand, SchemaConfigCommand]
+  const commands = [RunCommand, PlanCommand, ApplyCommand, CheckCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, MetricsCommand, SchemaConfigCommand, InitCommand]
   for (const command of commands) cli.register(command)
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { ResolvedExport } from '../config/index.js'
+import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
 import { openDestination } from '../destination/index.js'
 import type { Destination } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
@@ -18,8 +18,8 @@ import { openChunkSource } from './chunk-source.js'
 import type { ChunkSource } from './chunk-source.js'
 import { runPipeline } from './export-pipeline.js'
 import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
-import { encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport } from './export-runner.js'
-import type { CommittedFileSummary, ExportContext, ExportResult } from './export-runner.js'
+import { checkPlannedColumns, encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport } from './export-runner.js'
+import type { CommittedFileSummary, ExportContext, ExportResult, PlannedChunks, PlannedRun } from './export-runner.js'
 import { RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
 import { sealRun } from './run-manifest.js'
@@ -31,10 +31,39 @@ const MB = 1024 * 1024
 const BASE_MEMORY_MB = 192
 
 /** The chunk column and the ranges of one chunked run. */
-interface ChunkLayout {
+export interface ChunkLayout {
   readonly column: ColumnSpec
   readonly expr: string
   readonly ranges: readonly ChunkRange[]
+}
+
+/** What a chunked run would do now, planned without reading a row (`rivet plan`). */
+export interface ChunkedRunPlan {
+  /** The chunks, or 'single' when the table is too small to chunk and is read in one snapshot. */
+  readonly layout: ChunkLayout | 'single'
+  /** The source columns. */
+  readonly columns: readonly ColumnSpec[]
+  /** Readers after the connection-budget and memory clamp. */
+  readonly parallel: number
+  /** The row estimate the chunk sizes were derived from. */
+  readonly estimatedRows: number
+}
+
+/**
+ * Plan a chunked export as `rivet run` would now — probe the chunk column, cut the ranges, clamp
+ * `parallel` to the connections the source can spare — on one planning connection, closed after.
+ */
+export async function planChunkedRun(config: ResolvedConfig, exp: ResolvedExport, log: (line: string) => void): Promise<ChunkedRunPlan> {
+  if (exp.chunked === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not chunked`)
+  const connect = toConnectParams(config.source.connection, config.configDir)
+  const source = await openChunkSource(exp, config.source.type, connect, log)
+  try {
+    const { layout, estimatedRows } = await planChunks(source, exp, log)
+    const parallel = await chooseParallelism(source, exp, exp.chunked.parallel, log)
+    return { layout, columns: source.columns, parallel, estimatedRows }
+  } finally {
+    await source.close()
+  }
 }
 
 /**
@@ -45,9 +74,11 @@ interface ChunkLayout {
  * `rivet run --resume` continues an interrupted run without reading completed chunks again;
  * without it the files are published together when the last chunk completes.
  */
-export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport): Promise<ExportResult> {
+export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport, planned?: PlannedRun): Promise<ExportResult> {
   const chunked = exp.chunked
   if (chunked === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not chunked`)
+  // a sealed plan that found the table too small to chunk is read in one snapshot, as planned
+  if (planned?.chunks === 'single') return runExport(ctx, exp, planned)
   const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
   const source = await openChunkSource(exp, ctx.config.source.type, connect, ctx.log)
   let layout: ChunkLayout | 'single'
@@ -55,18 +86,29 @@ export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport):
   let resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null = null
   const planHash = chunkPlanHash(exp)
   try {
+    checkPlannedColumns(exp, planned, source.columns)
     if (ctx.resume) {
       resumed = resumableRun(ctx, exp, planHash)
       layout = { ...resolveChunkColumn(exp, source, ctx.log), ranges: [] }
+    } else if (planned?.chunks !== undefined) {
+      layout = plannedLayout(exp, source, planned.chunks)
     } else {
-      layout = await planChunks(source, exp, ctx.log)
+      layout = (await planChunks(source, exp, ctx.log)).layout
     }
-    parallel = await chooseParallelism(source, exp, ctx.log)
+    // a plan's reader count is an upper bound: the source may spare fewer connections now
+    const wanted = planned?.chunks !== undefined ? Math.min(planned.chunks.parallel, chunked.parallel) : chunked.parallel
+    parallel = await chooseParallelism(source, exp, wanted, ctx.log)
   } finally {
     await source.close()
   }
   if (layout === 'single') return runExport(ctx, exp)
   return runChunks(ctx, exp, source, layout, parallel, planHash, resumed)
+}
+
+/** The layout of a sealed plan: its column, resolved against the source, and its ranges as they are. */
+function plannedLayout(exp: ResolvedExport, source: ChunkSource, chunks: PlannedChunks): ChunkLayout {
+  const column = findColumn(exp, source.columns, chunks.column, 'chunk_column')
+  return { column, expr: chunkColumnExpr(exp, source, column), ranges: chunks.ranges }
 }
 
 /** The chunk column: `chunk_column`, else the single-column primary key (said so in the log). */
@@ -89,6 +131,11 @@ function resolveChunkColumn(exp: ResolvedExport, source: ChunkSource, log: (line
     column = candidate
     log(`export ${exp.name}: chunking on ${pk === exp.uniqueKey ? 'the unique key' : 'the primary key'} ${column.name}`)
   }
+  return { column, expr: chunkColumnExpr(exp, source, column) }
+}
+
+/** The quoted chunk column, once the source confirms it can carry chunks. */
+function chunkColumnExpr(exp: ResolvedExport, source: ChunkSource, column: ColumnSpec): string {
   const unusable = source.unusableChunkColumn(column)
   if (unusable !== null) {
     throw new RivetError('RIVET_PLAN_CHUNK_COLUMN', `export ${exp.name}: chunk column ${column.name} cannot carry chunks: ${unusable}`, {
@@ -96,14 +143,19 @@ function resolveChunkColumn(exp: ResolvedExport, source: ChunkSource, log: (line
       details: { export: exp.name, column: column.name, type: column.sourceType },
     })
   }
-  return { column, expr: source.quote(column.name) }
+  return source.quote(column.name)
 }
 
 /** Probe the chunk column and cut its values into ranges; 'single' when the table is too small to chunk. */
-async function planChunks(source: ChunkSource, exp: ResolvedExport, log: (line: string) => void): Promise<ChunkLayout | 'single'> {
-  const chunked = exp.chunked!
+async function planChunks(source: ChunkSource, exp: ResolvedExport, log: (line: string) => void): Promise<{ layout: ChunkLayout | 'single'; estimatedRows: number }> {
   const { column, expr } = resolveChunkColumn(exp, source, log)
   const estimate = source.catalogRows >= 0 ? source.catalogRows : await source.estimateRows()
+  return { layout: await cutChunks(source, exp, column, expr, estimate, log), estimatedRows: estimate }
+}
+
+/** Cut the chunk column's values into ranges; 'single' when the table is too small to chunk. */
+async function cutChunks(source: ChunkSource, exp: ResolvedExport, column: ColumnSpec, expr: string, estimate: number, log: (line: string) => void): Promise<ChunkLayout | 'single'> {
+  const chunked = exp.chunked!
   const rowsPerChunk = chunked.size ?? (chunked.count !== null ? Math.max(1, Math.ceil(estimate / chunked.count)) : DEFAULT_CHUNK_SIZE)
   if (chunked.strategy !== 'days' && chunked.count === null && estimate < rowsPerChunk && source.catalogRows >= 0) {
     log(`export ${exp.name}: about ${estimate} rows, fewer than one chunk (${rowsPerChunk}): read in a single snapshot instead`)
@@ -156,8 +208,7 @@ async function planChunks(source: ChunkSource, exp: ResolvedExport, log: (line: 
 }
 
 /** `parallel`, clamped to the connections the source can spare and to the memory budget. */
-async function chooseParallelism(source: ChunkSource, exp: ResolvedExport, log: (line: string) => void): Promise<number> {
-  const wanted = exp.chunked!.parallel
+async function chooseParallelism(source: ChunkSource, exp: ResolvedExport, wanted: number, log: (line: string) => void): Promise<number> {
   const budget = await source.connectionBudget()
   const perChunkMb = (batchTargetBytes(exp) * 6) / MB // the builder, its IPC copy, three in flight, the encoder's copy
   const memoryMax = Math.max(1, Math.floor((exp.tuning.memoryMb - BASE_MEMORY_MB) / perChunkMb))

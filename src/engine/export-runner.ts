@@ -6,10 +6,11 @@ import type { CommittedFile, Destination, DestinationSink } from '../destination
 import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
 import { buildMysqlExtractPlan, buildPgExtractPlan, MYSQL_INCREMENTAL_DIALECT, mysqlSourceOf, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
-import type { ExtractPlan, PgIncrementalRead, PgReadStrategy, SourceConnectParams, TieHandling } from '../plan/index.js'
-import { describePgExport, openPgClient, quoteIdent, toConnectParams } from '../source/pg/index.js'
+import type { ChunkRange, ExtractPlan, PgIncrementalRead, PgReadStrategy, SourceConnectParams, StoredCursor, TieHandling } from '../plan/index.js'
+import { describePgExport, openPgClient, pgRowEstimate, quoteIdent, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
+import { describeType } from '../types/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { encodeBatch, runPipeline } from './export-pipeline.js'
@@ -66,7 +67,7 @@ export function newRunId(now: Date): string {
  * files, then publish. The run is recorded as completed only after every file is renamed into
  * place; any failure removes this run's temp files and records the run as failed.
  */
-export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promise<ExportResult> {
+export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned?: PlannedRun): Promise<ExportResult> {
   const startedAt = new Date()
   const runId = newRunId(startedAt)
   const rss = new RssSampler()
@@ -89,17 +90,8 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   let writer: OutputWriter | null = null
   let columns: readonly ColumnSpec[] = []
   try {
-    const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
-    let plan: ExtractPlan
-    let incremental: IncrementalRun | null = null
-    if (ctx.config.source.type === 'mysql') {
-      ;({ plan, incremental } = await planMysqlExport(ctx, exp, connect, startedAt))
-    } else {
-      const client = await openPgClient(connect)
-      const facts = await describePgExport(client, exp).finally(() => client.end().catch(() => undefined))
-      incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts) : null
-      plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
-    }
+    const { plan, incremental } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
+    checkPlannedColumns(exp, planned, plan.columns.slice(0, plan.sourceColumnCount))
     columns = plan.columns
     destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
     await destination.prepare()
@@ -152,16 +144,82 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport): Promis
   }
 }
 
+/** What planning the read of a non-chunked export needs. */
+export interface ReadPlanningContext {
+  readonly config: ResolvedConfig
+  readonly state: StateStore
+  readonly log: (line: string) => void
+}
+
+/** Options of planExportRead. */
+export interface PlanExportReadOptions {
+  /** Read after this cursor instead of the one stored in state (a sealed plan's snapshot); null reads every row. */
+  readonly cursor?: StoredCursor | null
+  /** Also estimate the rows the read returns (one EXPLAIN on the planning connection; `rivet plan` asks for it). */
+  readonly estimateRows?: boolean
+}
+
+/** The read of a non-chunked export (or of a chunked one too small to chunk), planned against the catalog. */
+export interface ExportReadPlan {
+  readonly plan: ExtractPlan
+  readonly incremental: IncrementalRun | null
+  /** The planner's row estimate; null unless asked for. */
+  readonly estimatedRows: number | null
+}
+
+/**
+ * Describe the export on one short planning connection and plan its read: the strategy and, for
+ * an incremental export, the read after the stored cursor (or after `options.cursor`).
+ */
+export async function planExportRead(ctx: ReadPlanningContext, exp: ResolvedExport, startedAt: Date, options: PlanExportReadOptions = {}): Promise<ExportReadPlan> {
+  const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
+  const stored = options.cursor !== undefined ? (options.cursor ?? undefined) : ctx.state.getCursor(exp.name)
+  if (ctx.config.source.type === 'mysql') return planMysqlExport(ctx, exp, connect, startedAt, stored, options.estimateRows === true)
+  const client = await openPgClient(connect)
+  try {
+    const facts = await describePgExport(client, exp)
+    const incremental = exp.mode === 'incremental' ? planIncremental(ctx, exp, facts, stored) : null
+    const plan = buildPgExtractPlan(exp, connect, facts, incremental?.strategy, planMetaColumns(exp, facts.columns, startedAt))
+    let estimatedRows: number | null = null
+    if (options.estimateRows === true) {
+      const catalog = facts.relation?.estimatedRows ?? -1
+      // the catalog's count serves a whole table; a filtered read or a query needs the planner's estimate
+      estimatedRows = plan.strategy.type === 'ctid' && catalog >= 0 ? catalog : await pgRowEstimate(client, estimateFrom(plan))
+    }
+    return { plan, incremental, estimatedRows }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+/** The rows a plan reads as a FROM item (with its filter), for an EXPLAIN estimate: `SELECT 1 FROM <this>`. */
+function estimateFrom(plan: ExtractPlan): string {
+  const s = plan.strategy
+  switch (s.type) {
+    case 'ctid':
+      return s.relation
+    case 'cursor':
+    case 'stream':
+      return `(${s.query}) AS rivet_estimate`
+    case 'keyset':
+      return s.where === null ? s.from : `${s.from} WHERE ${s.where}`
+    case 'incremental':
+      return s.read.after === null ? s.read.from : `${s.read.from} WHERE ${s.read.after}`
+  }
+}
+
 /** Describe and plan a MySQL/MariaDB export. */
 async function planMysqlExport(
-  ctx: ExportContext,
+  ctx: ReadPlanningContext,
   exp: ResolvedExport,
   connect: SourceConnectParams,
   startedAt: Date,
-): Promise<{ plan: ExtractPlan; incremental: IncrementalRun | null }> {
+  stored: StoredCursor | undefined,
+  estimateRows: boolean,
+): Promise<ExportReadPlan> {
   const log = ctx.log
   // loaded on use: mysql2 is a large CommonJS tree that PostgreSQL runs should not pay for
-  const { describeMysqlExport, openMysqlConnection } = await import('../source/mysql/index.js')
+  const { describeMysqlExport, mysqlRowEstimate, openMysqlConnection } = await import('../source/mysql/index.js')
   const { warnIfMysqlProxy } = await import('./mysql-proxy-warning.js')
   const session = await openMysqlConnection(connect)
   try {
@@ -169,22 +227,65 @@ async function planMysqlExport(
     const facts = await describeMysqlExport(session.connection, exp)
     let incremental: IncrementalRun | null = null
     let read: PgIncrementalRead | null = null
+    const { from, selectList } = mysqlSourceOf(exp, facts)
     if (exp.mode === 'incremental') {
-      const stored = ctx.state.getCursor(exp.name)
-      const { from, selectList } = mysqlSourceOf(exp, facts)
       const planned = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored, MYSQL_INCREMENTAL_DIALECT)
       logTie(ctx, exp, planned.tie, stored?.value)
       read = planned.read
-      incremental = { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
+      incremental = { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null, tie: planned.tie }
     }
     const plan = buildMysqlExtractPlan(exp, connect, facts, planMetaColumns(exp, facts.columns, startedAt), { incremental: read ?? undefined })
     if (plan.strategy.type === 'stream' || (plan.strategy.type === 'incremental' && plan.strategy.page === null)) {
       log(`export ${exp.name}: no primary key to page by: read as one streaming statement (set unique_key to page a query or a view)`)
     }
-    return { plan, incremental }
+    const estimatedRows = estimateRows ? await mysqlRowEstimate(session.connection, estimateFrom(plan)) : null
+    return { plan, incremental, estimatedRows }
   } finally {
     await session.close().catch(() => undefined)
   }
+}
+
+/** A run fixed in advance by a sealed plan (`rivet apply`): the engine executes it instead of planning anew. */
+export interface PlannedRun {
+  /** The source columns the plan was made for; a run whose source now returns others is refused. */
+  readonly columns?: readonly PlannedColumn[]
+  /** Incremental exports: the cursor snapshot to read after; null reads every row (no cursor when planned). */
+  readonly cursor?: StoredCursor | null
+  /** Chunked exports: the chunk column, ranges and readers; 'single' reads the export in one snapshot. */
+  readonly chunks?: PlannedChunks | 'single'
+}
+
+/** A source column as a plan records it. */
+export interface PlannedColumn {
+  readonly name: string
+  readonly sourceType: string
+  /** describeType() of the column's Rivet type (after `columns:` overrides). */
+  readonly type: string
+}
+
+/** The chunks of a planned chunked run. */
+export interface PlannedChunks {
+  readonly column: string
+  readonly ranges: readonly ChunkRange[]
+  /** Readers at planning time (after the connection-budget clamp); the run clamps again, never raises it. */
+  readonly parallel: number
+}
+
+/** A plan's view of source columns. */
+export function toPlannedColumns(columns: readonly ColumnSpec[]): PlannedColumn[] {
+  return columns.map((c) => ({ name: c.name, sourceType: c.sourceType, type: describeType(c.type) }))
+}
+
+/** Refuse a planned run whose source columns changed since the plan was made (RIVET_PLAN_STALE). */
+export function checkPlannedColumns(exp: ResolvedExport, planned: PlannedRun | undefined, columns: readonly ColumnSpec[]): void {
+  if (planned?.columns === undefined) return
+  const now = toPlannedColumns(columns)
+  const was = planned.columns
+  const same = now.length === was.length && now.every((c, i) => c.name === was[i]!.name && c.sourceType === was[i]!.sourceType && c.type === was[i]!.type)
+  if (same) return
+  throw new RivetError('RIVET_PLAN_STALE', `export ${exp.name}: the source columns changed since the plan was made`, {
+    details: { export: exp.name, planned: planned.columns.map((c) => `${c.name} ${c.sourceType}`), now: now.map((c) => `${c.name} ${c.sourceType}`) },
+  })
 }
 
 /** Warn about the MySQL zero dates a read wrote as NULL (see docs/type-mapping.md). */
@@ -195,24 +296,25 @@ export function logZeroDates(ctx: ExportContext, exp: ResolvedExport, stats: Ext
 }
 
 /** What an incremental run needs to move the cursor when it completes. */
-interface IncrementalRun {
-  readonly strategy: PgReadStrategy
+export interface IncrementalRun {
+  readonly strategy: PgReadStrategy & { readonly type: 'incremental' }
   readonly cursorType: string
   /** The stored cursor this run started from, or null on the first run. */
   readonly from: string | null
+  /** How rows tying on the stored cursor value are handled. */
+  readonly tie: TieHandling
 }
 
-/** The incremental read of this run, from the cursor the last completed run left in state. */
-function planIncremental(ctx: ExportContext, exp: ResolvedExport, facts: PgExportFacts): IncrementalRun {
-  const stored = ctx.state.getCursor(exp.name)
+/** The incremental read of this run, after `stored` (the cursor the last completed run left in state). */
+function planIncremental(ctx: ReadPlanningContext, exp: ResolvedExport, facts: PgExportFacts, stored: StoredCursor | undefined): IncrementalRun {
   const { from, selectList } = pgSourceOf(exp, facts)
   const { read, tie } = planPgIncremental(exp, facts.columns, from, selectList, facts.relation?.primaryKey ?? null, stored)
   logTie(ctx, exp, tie, stored?.value)
-  return { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null }
+  return { strategy: { type: 'incremental', read }, cursorType: read.cursorType, from: stored?.value ?? null, tie }
 }
 
 /** Say how this run handles rows that tie on the stored cursor value. */
-function logTie(ctx: ExportContext, exp: ResolvedExport, tie: TieHandling, stored: string | undefined): void {
+function logTie(ctx: ReadPlanningContext, exp: ResolvedExport, tie: TieHandling, stored: string | undefined): void {
   const how: Record<TieHandling, string> = {
     'first-run': 'no cursor yet: reading every row',
     'exclude-exported-keys': `reading rows after cursor ${stored}; rows at that value already exported are skipped by key`,

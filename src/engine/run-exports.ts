@@ -1,5 +1,5 @@
 import { loadConfig, selectExports } from '../config/index.js'
-import type { ResolvedConfig } from '../config/index.js'
+import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
 import { removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { defaultStatePath, openStateStore } from '../state/index.js'
@@ -7,7 +7,7 @@ import type { StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
 import { runChunkedExport } from './chunked-runner.js'
 import { runExport } from './export-runner.js'
-import type { ExportResult } from './export-runner.js'
+import type { ExportResult, PlannedRun } from './export-runner.js'
 import { processPeakRssBytes } from './memory.js'
 import { EnginePools, defaultPoolSizes } from './pools.js'
 
@@ -21,6 +21,10 @@ export interface RunExportsOptions {
   readonly progress?: (exportName: string, progress: PipelineProgress) => void
   /** Continue each selected export's interrupted checkpointed run (chunked exports only). */
   readonly resume?: boolean
+  /** The config, already loaded from `configPath` (`rivet apply` parses the bytes it verified). */
+  readonly config?: ResolvedConfig
+  /** Runs fixed in advance by a sealed plan, by export name: executed as planned instead of planned anew. */
+  readonly planned?: ReadonlyMap<string, PlannedRun>
 }
 
 /** The outcome of `rivet run`. */
@@ -37,16 +41,10 @@ export interface RunReport {
 
 /** Run the selected exports of a config one after another. */
 export async function runExports(options: RunExportsOptions): Promise<RunReport> {
-  const config = loadConfig(options.configPath)
+  const config = options.config ?? loadConfig(options.configPath)
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)
-  const stdoutTaken = selected.some((e) => e.destination.type === 'stdout')
-  if (stdoutTaken && selected.length > 1) {
-    throw new RivetError('RIVET_CONFIG_CONFLICT', `export ${selected.find((e) => e.destination.type === 'stdout')!.name} writes to standard output, which carries one export; ${selected.length} exports are selected`, {
-      hint: 'select that export alone with -e NAME',
-      details: { exports: selected.map((e) => e.name) },
-    })
-  }
+  const stdoutTaken = checkStdoutAlone(selected)
   const state = openStateStore(defaultStatePath(config.configPath))
   // one extraction thread per concurrent chunk reader; threads start on demand up to this count
   const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
@@ -60,7 +58,8 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
       if (options.resume && exp.mode !== 'chunked') {
         log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
       }
-      const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp) : await runExport(ctx, exp)
+      const planned = options.planned?.get(exp.name)
+      const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
       results.push(result)
     }
   } finally {
@@ -69,6 +68,18 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   }
   const exitCode = results.reduce((code, r) => Math.max(code, r.error?.exitCode ?? 0), 0)
   return { configPath: config.configPath, results, exitCode, processPeakRssBytes: processPeakRssBytes(), stdoutTaken }
+}
+
+/** Whether an export writes to standard output; refuses when it is not the only one selected. */
+export function checkStdoutAlone(selected: readonly ResolvedExport[]): boolean {
+  const stdoutTaken = selected.some((e) => e.destination.type === 'stdout')
+  if (stdoutTaken && selected.length > 1) {
+    throw new RivetError('RIVET_CONFIG_CONFLICT', `export ${selected.find((e) => e.destination.type === 'stdout')!.name} writes to standard output, which carries one export; ${selected.length} exports are selected`, {
+      hint: 'select that export alone with -e NAME',
+      details: { exports: selected.map((e) => e.name) },
+    })
+  }
+  return stdoutTaken
 }
 
 /**

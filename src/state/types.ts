@@ -304,6 +304,13 @@ export interface StateStore {
   findResumableRun(exportName: string): RunRecord | undefined
   /** Put a failed, interrupted or stale run back to 'running' under the resuming process. */
   reopenRun(runId: string, owner: ReopenRunInput): void
+  /**
+   * The secret stored under `name`; when there is none yet, `generate()` is stored and returned
+   * (atomically: two processes creating it at once both get the one that was stored first).
+   */
+  ensureSecret(name: string, generate: () => string): string
+  /** The secret stored under `name`, or undefined when none was ever created. */
+  getSecret(name: string): string | undefined
   /** Close the store; further calls fail. Closing twice is harmless. */
   close(): void
 }

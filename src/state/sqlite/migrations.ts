@@ -90,6 +90,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chunk_tasks_export ON chunk_tasks (export_name);
     `,
   },
+  {
+    version: 3,
+    description: 'secrets kept with the state (the plan-signing key)',
+    up: `
+      CREATE TABLE secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 /** The schema version this code writes. */

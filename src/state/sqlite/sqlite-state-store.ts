@@ -223,6 +223,23 @@ export class SqliteStateStore implements StateStore {
     })
   }
 
+  ensureSecret(name: string, generate: () => string): string {
+    return this.guard('create secret', () =>
+      // under the write lock: a secret, once stored, is never replaced
+      this.db.transaction(() => {
+        const row = this.db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string } | undefined
+        if (row !== undefined) return row.value
+        const value = generate()
+        this.db.prepare('INSERT INTO secrets (name, value, created_at) VALUES (?, ?, ?)').run(name, value, toIso(new Date()))
+        return value
+      }).immediate(),
+    )
+  }
+
+  getSecret(name: string): string | undefined {
+    return this.guard('read secret', () => (this.db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string } | undefined)?.value)
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }

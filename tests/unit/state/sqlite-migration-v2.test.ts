@@ -44,7 +44,8 @@ describe('migration 2 (cursors and chunk checkpoints)', () => {
     const raw = new Database(file, { readonly: true })
     const versions = raw.prepare('SELECT version, description FROM schema_version ORDER BY version').all()
     raw.close()
-    expect(versions).toEqual([
+    // later migrations follow; this test is about the first two
+    expect(versions.slice(0, 2)).toEqual([
       { version: 1, description: 'runs and files' },
       { version: 2, description: 'incremental cursors and chunk checkpoints' },
     ])

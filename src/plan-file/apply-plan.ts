@@ -1,0 +1,31 @@
+import { runExports } from '../engine/index.js'
+import type { PipelineProgress, RunReport } from '../engine/index.js'
+import { RIVET_VERSION } from '../version.js'
+import { readPlanFile } from './read-plan.js'
+import { PLAN_MAX_AGE_MS, verifyPlan } from './verify-plan.js'
+import type { VerifyPlanOptions } from './verify-plan.js'
+
+/** Options of applyPlan. */
+export interface ApplyPlanOptions extends VerifyPlanOptions {
+  readonly planPath: string
+  readonly signal?: AbortSignal
+  /** Human progress lines (stderr in the CLI). */
+  readonly log?: (line: string) => void
+  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+}
+
+/**
+ * Verify a plan (see verifyPlan: nothing runs and nothing is written when a check fails), then run
+ * exactly its exports as `rivet run` would — recorded in state the same way — with the chunk ranges
+ * and cursor snapshots the plan holds instead of planning anew.
+ */
+export async function applyPlan(options: ApplyPlanOptions): Promise<RunReport> {
+  const log = options.log ?? (() => undefined)
+  const { plan, config, planned, ageMs } = verifyPlan(readPlanFile(options.planPath), options)
+  if (plan.rivet_version !== RIVET_VERSION) log(`plan: made by rivet ${plan.rivet_version}, applied by rivet ${RIVET_VERSION}`)
+  if (ageMs > PLAN_MAX_AGE_MS) log(`plan: made at ${plan.created_at}, more than 24 h ago: applied because of --force`)
+  return runExports({
+    configPath: config.configPath, config, exports: plan.exports.map((e) => e.name), planned,
+    signal: options.signal, log, progress: options.progress,
+  })
+}
