@@ -20,7 +20,7 @@ import { runPipeline } from './export-pipeline.js'
 import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
 import { checkPlannedColumns, encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport } from './export-runner.js'
 import type { CommittedFileSummary, ExportContext, ExportResult, PlannedChunks, PlannedRun } from './export-runner.js'
-import { RssSampler } from './memory.js'
+import { BASE_MEMORY_MB, BATCH_COPIES_PER_READER, RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
 import { sealRun } from './run-manifest.js'
 import { OutputWriter } from './output-writer.js'
@@ -28,7 +28,6 @@ import type { WrittenFile } from './output-writer.js'
 
 const MB = 1024 * 1024
 /** Memory the process needs besides the chunk pipelines (heaps, encoders, wasm). */
-const BASE_MEMORY_MB = 192
 
 /** The chunk column and the ranges of one chunked run. */
 export interface ChunkLayout {
@@ -210,7 +209,8 @@ async function cutChunks(source: ChunkSource, exp: ResolvedExport, column: Colum
 /** `parallel`, clamped to the connections the source can spare and to the memory budget. */
 async function chooseParallelism(source: ChunkSource, exp: ResolvedExport, wanted: number, log: (line: string) => void): Promise<number> {
   const budget = await source.connectionBudget()
-  const perChunkMb = (batchTargetBytes(exp) * 6) / MB // the builder, its IPC copy, three in flight, the encoder's copy
+  // the model `rivet check` reports: a fixed base plus six batches per reader
+  const perChunkMb = (batchTargetBytes(exp) * BATCH_COPIES_PER_READER) / MB
   const memoryMax = Math.max(1, Math.floor((exp.tuning.memoryMb - BASE_MEMORY_MB) / perChunkMb))
   const { parallel, reason } = clampParallelism(wanted, budget, memoryMax)
   if (parallel < 1) {
