@@ -102,7 +102,7 @@ describe.skipIf(!hasPg)('the same export to local, S3 and GCS (spawned CLI)', ()
     expect(r.code, r.stderr).toBe(0)
     const report = JSON.parse(r.stdout) as RunJson
     const files = report.exports[0]!.files
-    expect(files.length).toBe(5)
+    expect(files.length, `${JSON.stringify(files)}\n${r.stderr}`).toBe(5)
     const manifest = JSON.parse((await fetch('s3://extracts/chunked/chunks/manifest.json')).toString('utf8')) as RunManifest
     expect(manifest.rows).toBe(250000)
     expect(manifest.files.map((f) => f.chunk)).toEqual([0, 1, 2, 3, 4])
