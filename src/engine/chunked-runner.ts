@@ -297,6 +297,8 @@ async function runChunks(
   const abort = new AbortController()
   const onOuterAbort = () => abort.abort()
   ctx.signal?.addEventListener('abort', onOuterAbort, { once: true })
+  // an interrupt during planning, before the listener existed
+  if (ctx.signal?.aborted) abort.abort()
   const written: WrittenFile[] = []
   const committed: CommittedFileSummary[] = []
   const stats = new StatsTotal()

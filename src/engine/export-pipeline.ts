@@ -63,6 +63,11 @@ export async function runPipeline(
   const plainColumns = new Set<string>()
   const specOf = (): EncodeSpec =>
     encode.kind === 'parquet' && plainColumns.size > 0 ? { kind: 'parquet', options: { ...encode.options, plainColumns: [...plainColumns] } } : encode
+  // an interrupt that came while the export was being planned must stop it too
+  if (signal?.aborted) {
+    port1.close()
+    throw new RivetError('RIVET_CANCELLED', 'the run was interrupted')
+  }
   signal?.addEventListener('abort', onAbort, { once: true })
 
   port1.on('message', (msg: WorkerToCoordinator) => {
