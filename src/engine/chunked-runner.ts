@@ -339,6 +339,8 @@ async function runChunks(
       committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files)))
     }
     const allFiles = ctx.state.listFiles({ runId, includeUncommitted: true })
+    // never seal a set of files that does not hold every row the chunks read
+    assertFilesHoldRows(exp, chunked.checkpoint ? ctx.state.listChunkTasks({ runId }) : null, allFiles, totalRows)
     await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: allFiles })
     const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
     const durationMs = Date.now() - began.getTime()
@@ -362,6 +364,38 @@ async function runChunks(
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort)
     if (progressTimer) clearInterval(progressTimer)
+  }
+}
+
+/**
+ * The run's files must account for every row its chunks read: every checkpointed chunk completed,
+ * and each chunk's rows found in files tagged with it. A mismatch is a bug; failing here keeps an
+ * incomplete set of files from being sealed as complete.
+ */
+export function assertFilesHoldRows(
+  exp: ResolvedExport,
+  tasks: readonly { readonly index: number; readonly status: string; readonly rows: number | null }[] | null,
+  files: readonly { readonly rows: number; readonly chunkIndex: number | null }[],
+  totalRows: number,
+): void {
+  const problems: string[] = []
+  if (tasks !== null) {
+    for (const task of tasks) {
+      if (task.status !== 'completed') {
+        problems.push(`chunk ${task.index} is ${task.status}`)
+        continue
+      }
+      const inFiles = files.filter((f) => f.chunkIndex === task.index).reduce((n, f) => n + f.rows, 0)
+      if (inFiles !== (task.rows ?? 0)) problems.push(`chunk ${task.index} read ${task.rows ?? 0} row(s) but its files hold ${inFiles}`)
+    }
+  }
+  const inAll = files.reduce((n, f) => n + f.rows, 0)
+  if (problems.length === 0 && inAll !== totalRows) problems.push(`the chunks read ${totalRows} row(s) but the files hold ${inAll}`)
+  if (problems.length > 0) {
+    throw new RivetError('RIVET_INTERNAL', `export ${exp.name}: the files do not hold every row read (${problems.join('; ')}); the run is not sealed`, {
+      hint: 'run again; this is a bug in rivet, please report it with the log',
+      details: { export: exp.name, problems },
+    })
   }
 }
 
