@@ -1,13 +1,8 @@
 import fs, { type FileHandle } from 'node:fs/promises'
-import xxhash from 'xxhash-addon'
+import { FileChecksum } from '../checksum.js'
 import { RivetError } from '../../errors/index.js'
 import type { ClosedFile, DestinationSink } from '../types.js'
 import { errnoCode, toDestWriteError } from './fs-errors.js'
-
-const { XXHash3 } = xxhash
-// Seed 0, the value XXHash3.hash() uses. The seed must be passed explicitly:
-// `new XXHash3()` without an argument crashes the process in xxhash-addon 2.1.0.
-const ZERO_SEED = Buffer.alloc(8)
 
 type SinkState = 'open' | 'closed' | 'committed' | 'aborted'
 
@@ -18,7 +13,7 @@ export class LocalFileSink implements DestinationSink {
   readonly finalPath: string
   private state: SinkState = 'open'
   private handle: FileHandle | undefined
-  private readonly hasher = new XXHash3(ZERO_SEED)
+  private readonly hasher = new FileChecksum()
   private bytes = 0
   // Writes run one after another in call order; a failed write fails every later one too.
   private tail: Promise<void> = Promise.resolve()
@@ -90,8 +85,7 @@ export class LocalFileSink implements DestinationSink {
     } catch (err) {
       throw toDestWriteError(err, 'write', this.tempPath)
     }
-    // A Buffer view over the same memory: the addon takes Buffers, and copying would double the traffic.
-    this.hasher.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    this.hasher.update(bytes)
     this.bytes += bytes.byteLength
   }
 
@@ -130,7 +124,7 @@ export class LocalFileSink implements DestinationSink {
     this.closedFile = {
       finalPath: this.finalPath,
       bytes: this.bytes,
-      xxh3: this.hasher.digest().toString('hex'),
+      xxh3: this.hasher.hex(),
     }
     return this.closedFile
   }

@@ -1,11 +1,7 @@
-import xxhash from 'xxhash-addon'
 import { RivetError } from '../../errors/index.js'
+import { FileChecksum } from '../checksum.js'
 import type { ClosedFile, DestinationSink } from '../types.js'
 import type { ObjectStore, ObjectUpload } from './types.js'
-
-const { XXHash3 } = xxhash
-// Seed 0, passed explicitly: `new XXHash3()` without an argument crashes xxhash-addon 2.1.0.
-const ZERO_SEED = Buffer.alloc(8)
 
 type SinkState = 'open' | 'closed' | 'committed' | 'aborted'
 
@@ -26,7 +22,7 @@ export class ObjectSink implements DestinationSink {
   private state: SinkState = 'open'
   private upload: ObjectUpload | undefined
   private completed = false
-  private readonly hasher = new XXHash3(ZERO_SEED)
+  private readonly hasher = new FileChecksum()
   private bytes = 0
   private tail: Promise<void> = Promise.resolve()
   private closing: Promise<ClosedFile> | undefined
@@ -76,7 +72,7 @@ export class ObjectSink implements DestinationSink {
   private async writeNow(bytes: Uint8Array): Promise<void> {
     if (bytes.byteLength === 0) return
     const upload = await this.start()
-    this.hasher.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    this.hasher.update(bytes)
     this.bytes += bytes.byteLength
     await upload.write(bytes)
   }
@@ -97,7 +93,7 @@ export class ObjectSink implements DestinationSink {
     await upload.end()
     this.completed = true
     if (this.state === 'open') this.state = 'closed'
-    this.closedFile = { finalPath: this.store.url(this.key), bytes: this.bytes, xxh3: this.hasher.digest().toString('hex') }
+    this.closedFile = { finalPath: this.store.url(this.key), bytes: this.bytes, xxh3: this.hasher.hex() }
     return this.closedFile
   }
 

@@ -1,10 +1,7 @@
 import type { Writable } from 'node:stream'
-import xxhash from 'xxhash-addon'
+import { FileChecksum } from '../checksum.js'
 import { RivetError } from '../../errors/index.js'
 import type { ClosedFile, CommittedFile, Destination, DestinationSink, ProbeReport } from '../types.js'
-
-const { XXHash3 } = xxhash
-const ZERO_SEED = Buffer.alloc(8)
 
 /**
  * Streams the one file of one export to standard output, for piping. There is nothing to
@@ -60,7 +57,7 @@ export class StdoutDestination implements Destination {
 /** Writes straight to the stream with its backpressure; a closed pipe (EPIPE) fails the run. */
 export class StdoutSink implements DestinationSink {
   private bytes = 0
-  private readonly hasher = new XXHash3(ZERO_SEED)
+  private readonly hasher = new FileChecksum()
   private closedFile: ClosedFile | undefined
   private isCommitted = false
   private failure: RivetError | undefined
@@ -85,7 +82,7 @@ export class StdoutSink implements DestinationSink {
   async write(bytes: Uint8Array): Promise<void> {
     if (this.failure) throw this.failure
     if (this.closedFile) throw new RivetError('RIVET_INTERNAL', `cannot write to ${this.finalName}: the sink is closed`)
-    this.hasher.update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    this.hasher.update(bytes)
     this.bytes += bytes.byteLength
     // the stream keeps a reference until it is flushed: hand it a copy the caller cannot reuse
     if (this.out.write(Buffer.from(bytes))) return
@@ -105,7 +102,7 @@ export class StdoutSink implements DestinationSink {
 
   async close(): Promise<ClosedFile> {
     if (this.failure) throw this.failure
-    this.closedFile ??= { finalPath: 'stdout', bytes: this.bytes, xxh3: this.hasher.digest().toString('hex') }
+    this.closedFile ??= { finalPath: 'stdout', bytes: this.bytes, xxh3: this.hasher.hex() }
     return this.closedFile
   }
 

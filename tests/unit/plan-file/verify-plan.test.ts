@@ -1,4 +1,5 @@
 import { cpSync, existsSync, writeFileSync, appendFileSync } from 'node:fs'
+import { caught } from '../../helpers/errors.js'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -30,15 +31,6 @@ function writeSigned(dir: string, configPath: string, body: PlanBody): string {
   return path
 }
 
-function errorOf(fn: () => unknown): RivetError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RivetError) return err
-    throw err
-  }
-  throw new Error('expected a RivetError')
-}
 
 /** Store a cursor the way a completed incremental run does. */
 function storeCursor(state: StateStore, runId: string, value: string): void {
@@ -68,11 +60,11 @@ describe('verifyPlan', () => {
     const editedBound = JSON.parse(JSON.stringify(signed)) as { exports: { chunks: { ranges: { hi: string | null }[] } | null; table: string }[] }
     editedBound.exports[0]!.chunks!.ranges[0]!.hi = '1002'
     writeFileSync(path, JSON.stringify(editedBound))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
     const editedTable = JSON.parse(JSON.stringify(signed)) as typeof editedBound
     editedTable.exports[1]!.table = 'public.customers'
     writeFileSync(path, JSON.stringify(editedTable))
-    const err = errorOf(() => verifyPlan(readPlanFile(path), { now: SOON }))
+    const err = caught(() => verifyPlan(readPlanFile(path), { now: SOON }))
     expect(err.code).toBe('RIVET_PLAN_TAMPERED')
     expect(err.exitCode).toBe(1)
     expect(err.hint).toMatch(/rivet plan/)
@@ -83,29 +75,29 @@ describe('verifyPlan', () => {
     const path = writeSigned(dir, configPath, body)
     const edited = { ...body, exports: body.exports.slice(1) }
     writeFileSync(path, JSON.stringify({ ...edited, signature: `hmac-sha256:${createHash('sha256').update(canonicalJson(edited)).digest('hex')}` }))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
     writeFileSync(path, JSON.stringify(signPlan(edited, 'a'.repeat(64))))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).code).toBe('RIVET_PLAN_TAMPERED')
   })
 
   it('refuses text that is not a plan, and a plan that cannot be verified', () => {
     const { dir, configPath, body } = planFixture(T0)
     const path = planPathIn(dir)
     writeFileSync(path, '{"plan_version": 1, "exports": [')
-    expect(errorOf(() => readPlanFile(path)).message).toMatch(/not valid JSON/)
+    expect(caught(() => readPlanFile(path)).message).toMatch(/not valid JSON/)
     writeFileSync(path, JSON.stringify({ ...body, plan_version: 2, signature: 'x' }))
-    expect(errorOf(() => readPlanFile(path)).code).toBe('RIVET_PLAN_TAMPERED')
+    expect(caught(() => readPlanFile(path)).code).toBe('RIVET_PLAN_TAMPERED')
     writeFileSync(path, JSON.stringify(body))
-    expect(errorOf(() => readPlanFile(path)).message).toMatch(/no signature/)
+    expect(caught(() => readPlanFile(path)).message).toMatch(/no signature/)
     // signed, but no state file next to the config: the secret is not there to check it
     writeFileSync(path, JSON.stringify(signPlan(body, 'b'.repeat(64))))
     expect(existsSync(defaultStatePath(configPath))).toBe(false)
-    const err = errorOf(() => verifyPlan(readPlanFile(path), { now: SOON }))
+    const err = caught(() => verifyPlan(readPlanFile(path), { now: SOON }))
     expect([err.code, err.message]).toEqual(['RIVET_PLAN_TAMPERED', expect.stringMatching(/no state file/)])
     expect(existsSync(defaultStatePath(configPath)), 'verifying creates no state file').toBe(false)
     // a state file without a secret
     withState(configPath, () => undefined)
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/holds no plan-signing secret/)
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/holds no plan-signing secret/)
   })
 
   it('refuses a plan older than 24 h unless forced (RIVET_PLAN_EXPIRED)', () => {
@@ -113,7 +105,7 @@ describe('verifyPlan', () => {
     const path = writeSigned(dir, configPath, body)
     const late = new Date(T0.getTime() + PLAN_MAX_AGE_MS + 1000)
     expect(verifyPlan(readPlanFile(path), { now: new Date(T0.getTime() + PLAN_MAX_AGE_MS) }).ageMs).toBe(PLAN_MAX_AGE_MS)
-    const err = errorOf(() => verifyPlan(readPlanFile(path), { now: late }))
+    const err = caught(() => verifyPlan(readPlanFile(path), { now: late }))
     expect([err.code, err.exitCode]).toEqual(['RIVET_PLAN_EXPIRED', 1])
     expect(err.hint).toMatch(/--force/)
     expect(verifyPlan(readPlanFile(path), { now: late, force: true }).ageMs).toBe(PLAN_MAX_AGE_MS + 1000)
@@ -123,7 +115,7 @@ describe('verifyPlan', () => {
     const { dir, configPath, body } = planFixture(T0)
     const path = writeSigned(dir, configPath, body)
     appendFileSync(configPath, '# reviewed\n')
-    const err = errorOf(() => verifyPlan(readPlanFile(path), { now: SOON }))
+    const err = caught(() => verifyPlan(readPlanFile(path), { now: SOON }))
     expect([err.code, err.details.plannedSha256]).toEqual(['RIVET_PLAN_STALE', body.config_sha256])
     // the same bytes, resolving to another database through the environment
     const viaEnv = planFixture(T0, CONFIG_YAML.replace('url: postgres://reader:s3cret@db.example:5432/shop', 'url: ${RIVET_PLAN_UNIT_URL}'))
@@ -131,7 +123,7 @@ describe('verifyPlan', () => {
     const envPath = writeSigned(viaEnv.dir, viaEnv.configPath, viaEnv.body)
     expect(verifyPlan(readPlanFile(envPath), { now: SOON }).config.source.connection.database).toBe('shop')
     process.env.RIVET_PLAN_UNIT_URL = 'postgres://reader@db.example:5432/staging'
-    const moved = errorOf(() => verifyPlan(readPlanFile(envPath), { now: SOON }))
+    const moved = caught(() => verifyPlan(readPlanFile(envPath), { now: SOON }))
     expect([moved.code, moved.message]).toEqual(['RIVET_PLAN_STALE', expect.stringMatching(/staging.*shop/)])
     delete process.env.RIVET_PLAN_UNIT_URL
   })
@@ -146,7 +138,7 @@ describe('verifyPlan', () => {
     // another checkout whose state holds another secret cannot vouch for this plan
     const other = planFixture(T0)
     withState(other.configPath, (state) => ensurePlanSecret(state))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON, configPath: other.configPath })).code).toBe('RIVET_PLAN_TAMPERED')
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON, configPath: other.configPath })).code).toBe('RIVET_PLAN_TAMPERED')
   })
 
   it('refuses a plan whose incremental cursor moved since planning (RIVET_PLAN_CURSOR_MOVED)', () => {
@@ -154,7 +146,7 @@ describe('verifyPlan', () => {
     // planned before the first run: no cursor; a run then stores one
     const firstPath = writeSigned(dir, configPath, body)
     withState(configPath, (state) => storeCursor(state, 'run-1', '2026-11-20 09:00:00+00'))
-    const err = errorOf(() => verifyPlan(readPlanFile(firstPath), { now: SOON }))
+    const err = caught(() => verifyPlan(readPlanFile(firstPath), { now: SOON }))
     expect([err.code, err.exitCode, err.details.export]).toEqual(['RIVET_PLAN_CURSOR_MOVED', 1, 'orders'])
     // planned at that cursor: accepted, and the snapshot becomes the engine's lower bound
     const cursor = withState(configPath, (state) => toPlannedCursor(state.getCursor('orders')!))
@@ -164,8 +156,8 @@ describe('verifyPlan', () => {
       value: '2026-11-20 09:00:00+00', type: 'timestamptz', boundaryKeys: [['7']], boundaryComplete: true,
     })
     withState(configPath, (state) => storeCursor(state, 'run-2', '2026-11-20 09:30:00+00'))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/09:00:00.*09:30:00/)
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/09:00:00.*09:30:00/)
     withState(configPath, (state) => state.resetExport('orders', { cursor: true, chunks: false }))
-    expect(errorOf(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/it was reset/)
+    expect(caught(() => verifyPlan(readPlanFile(path), { now: SOON })).message).toMatch(/it was reset/)
   })
 })
