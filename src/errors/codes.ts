@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   RIVET_DEST_AUTH: config('the destination refused the credentials: check the credential settings of the destination and what the account may do on the bucket'),
   RIVET_STATE_ERROR: config('check that the state file is writable; it lives next to the config as .rivet_state.db'),
   RIVET_STATE_LOCKED: retryable('another rivet process is using the state file; wait for it to finish'),
+  RIVET_EXPORT_LOCKED: retryable('another run of this export is in progress (the message names it); wait for it to finish, or stop it: a lock left by a process that is gone is taken over automatically'),
   RIVET_STATE_VERSION: config('the state file was written by a newer rivet; upgrade rivet'),
 
   // engine

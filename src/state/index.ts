@@ -3,6 +3,7 @@ export type { Migration } from './sqlite/index.js'
 export { defaultStatePath, STATE_FILE_NAME } from './default-path.js'
 export { toRunMetrics } from './metrics.js'
 export { isPidAlive, isStaleRun, FOREIGN_RUN_STALE_MS } from './stale.js'
+export { exportLockedError, isStaleLock } from './locks.js'
 export type {
   BeginRunInput,
   BoundaryKeys,
@@ -14,6 +15,12 @@ export type {
   CompleteRunSummary,
   CursorInput,
   CursorRecord,
+  ExportLockHolder,
+  ExportLockRecord,
+  JournalEvent,
+  JournalEventInput,
+  JournalEventKind,
+  ListEventsOptions,
   FailChunkInput,
   FailRunInput,
   FileRecord,

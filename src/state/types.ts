@@ -254,6 +254,54 @@ export interface MetricsOptions {
   readonly limit?: number
 }
 
+/** What a journal event is about. */
+export type JournalEventKind = 'plan' | 'file' | 'chunk' | 'retry' | 'warning' | 'outcome' | 'recovery'
+
+/** One event of a run's journal, as the engine records it. */
+export interface JournalEventInput {
+  readonly kind: JournalEventKind
+  /** One human line. Never holds credentials (callers pass redacted text). */
+  readonly message: string
+  /** Structured fields (chunk index, file name, error code, attempt...), stored as JSON. */
+  readonly data?: Record<string, unknown>
+  /** Defaults to the time of recording. */
+  readonly at?: Date
+}
+
+/** A journal event as stored. */
+export interface JournalEvent {
+  /** Increases with every event recorded in the store: the order events happened in. */
+  readonly seq: number
+  readonly runId: string
+  readonly exportName: string
+  readonly at: Date
+  readonly kind: JournalEventKind
+  readonly message: string
+  readonly data: Record<string, unknown> | null
+}
+
+/** Filters for listEvents; oldest first. */
+export interface ListEventsOptions {
+  readonly exportName?: string
+  readonly runId?: string
+  readonly kind?: JournalEventKind
+  /** The newest `limit` events (still returned oldest first). */
+  readonly limit?: number
+}
+
+/** Who holds an export's run lock. */
+export interface ExportLockHolder {
+  readonly runId: string
+  readonly pid: number
+  readonly hostname: string
+}
+
+/** An export's run lock as stored. */
+export interface ExportLockRecord extends ExportLockHolder {
+  readonly exportName: string
+  readonly acquiredAt: Date
+}
+
 /** The state port. Methods are synchronous: only the main-thread coordinator writes state. */
 export interface StateStore {
   /** Record a new run in status 'running'. */
@@ -311,6 +359,22 @@ export interface StateStore {
   ensureSecret(name: string, generate: () => string): string
   /** The secret stored under `name`, or undefined when none was ever created. */
   getSecret(name: string): string | undefined
+  /**
+   * Take the run lock of an export: two runs of one export never overlap (runs of different exports
+   * may). Throws RIVET_EXPORT_LOCKED naming the holder when a live run holds it; a lock left by a
+   * process that is gone (same host: pid not alive; other host: older than a day) is taken over.
+   */
+  acquireExportLock(exportName: string, holder: ExportLockHolder): void
+  /** Release the lock if `runId` holds it; releasing a lock one does not hold is harmless. */
+  releaseExportLock(exportName: string, runId: string): void
+  /** The current holder of an export's run lock, or undefined. */
+  getExportLock(exportName: string): ExportLockRecord | undefined
+  /** Append an event to a run's journal. */
+  appendEvent(runId: string, exportName: string, event: JournalEventInput): void
+  /** Journal events, oldest first. */
+  listEvents(options?: ListEventsOptions): JournalEvent[]
+  /** Where the state lives, for humans: the SQLite file path, or the PostgreSQL URL without its password. */
+  describeLocation(): string
   /** Close the store; further calls fail. Closing twice is harmless. */
   close(): void
 }

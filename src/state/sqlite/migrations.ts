@@ -101,6 +101,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'run journal and export run locks',
+    up: `
+      CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id      TEXT NOT NULL,
+        export_name TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        data_json   TEXT
+      );
+      CREATE INDEX events_run ON events (run_id, seq);
+      CREATE INDEX events_export ON events (export_name, seq);
+
+      CREATE TABLE export_locks (
+        export_name TEXT PRIMARY KEY,
+        run_id      TEXT NOT NULL,
+        pid         INTEGER NOT NULL,
+        hostname    TEXT NOT NULL,
+        acquired_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 /** The schema version this code writes. */

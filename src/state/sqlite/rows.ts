@@ -1,4 +1,4 @@
-import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, FileRecord, RunRecord, RunStatus } from '../types.js'
+import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, ExportLockRecord, FileRecord, JournalEvent, JournalEventKind, RunRecord, RunStatus } from '../types.js'
 
 /** A `runs` row as better-sqlite3 returns it. */
 export interface RunRow {
@@ -158,4 +158,40 @@ export function toChunkTaskRecord(row: ChunkTaskRow): ChunkTaskRecord {
     startedAt: row.started_at === null ? null : new Date(row.started_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
   }
+}
+
+/** An `events` row as better-sqlite3 returns it. */
+export interface EventRow {
+  seq: number
+  run_id: string
+  export_name: string
+  at: string
+  kind: JournalEventKind
+  message: string
+  data_json: string | null
+}
+
+export function toEventRecord(row: EventRow): JournalEvent {
+  return {
+    seq: row.seq,
+    runId: row.run_id,
+    exportName: row.export_name,
+    at: new Date(row.at),
+    kind: row.kind,
+    message: row.message,
+    data: row.data_json === null ? null : (JSON.parse(row.data_json) as Record<string, unknown>),
+  }
+}
+
+/** An `export_locks` row as better-sqlite3 returns it. */
+export interface LockRow {
+  export_name: string
+  run_id: string
+  pid: number
+  hostname: string
+  acquired_at: string
+}
+
+export function toLockRecord(row: LockRow): ExportLockRecord {
+  return { exportName: row.export_name, runId: row.run_id, pid: row.pid, hostname: row.hostname, acquiredAt: new Date(row.acquired_at) }
 }

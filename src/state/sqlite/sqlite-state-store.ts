@@ -5,14 +5,16 @@ import { toRunMetrics } from '../metrics.js'
 import { isStaleRun } from '../stale.js'
 import type {
   BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput,
-  CursorRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, ListChunkTasksOptions, ListFilesOptions,
-  ListRunsOptions, MetricsOptions, ReopenRunInput, ResetExportInput, ResetExportResult, RunMetrics, RunRecord, StateStore,
+  CursorRecord, ExportLockHolder, ExportLockRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, JournalEvent,
+  JournalEventInput, ListChunkTasksOptions, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, ReopenRunInput,
+  ResetExportInput, ResetExportResult, RunMetrics, RunRecord, StateStore,
 } from '../types.js'
+import { exportLockedError, isStaleLock } from '../locks.js'
 import { toStateError } from './errors.js'
 import { openDatabase } from './open-database.js'
 import {
-  toChunkTaskRecord, toCursorRecord, toFileRecord, toIso, toRunRecord, toStatsJson,
-  type ChunkTaskRow, type CursorRow, type FileRow, type RunRow,
+  toChunkTaskRecord, toCursorRecord, toEventRecord, toFileRecord, toIso, toLockRecord, toRunRecord, toStatsJson,
+  type ChunkTaskRow, type CursorRow, type EventRow, type FileRow, type LockRow, type RunRow,
 } from './rows.js'
 import {
   COMPLETE_CHUNK, COMPLETE_RUN, FAIL_CHUNK, FAIL_RUN, INSERT_CHUNK_TASK, INSERT_FILE, INSERT_RUN, MARK_INTERRUPTED, REOPEN_RUN,
@@ -238,6 +240,59 @@ export class SqliteStateStore implements StateStore {
 
   getSecret(name: string): string | undefined {
     return this.guard('read secret', () => (this.db.prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string } | undefined)?.value)
+  }
+
+  acquireExportLock(exportName: string, holder: ExportLockHolder): void {
+    this.guard('take export lock', () => {
+      this.db.transaction(() => {
+        const row = this.db.prepare('SELECT * FROM export_locks WHERE export_name = ?').get(exportName) as LockRow | undefined
+        if (row !== undefined && row.run_id !== holder.runId) {
+          const current = toLockRecord(row)
+          if (!isStaleLock(current, os.hostname(), new Date())) throw exportLockedError(current)
+        }
+        this.db
+          .prepare('INSERT OR REPLACE INTO export_locks (export_name, run_id, pid, hostname, acquired_at) VALUES (?, ?, ?, ?, ?)')
+          .run(exportName, holder.runId, holder.pid, holder.hostname, toIso(new Date()))
+      }).immediate()
+    })
+  }
+
+  releaseExportLock(exportName: string, runId: string): void {
+    this.guard('release export lock', () => {
+      this.db.prepare('DELETE FROM export_locks WHERE export_name = ? AND run_id = ?').run(exportName, runId)
+    })
+  }
+
+  getExportLock(exportName: string): ExportLockRecord | undefined {
+    return this.guard('read export lock', () => {
+      const row = this.db.prepare('SELECT * FROM export_locks WHERE export_name = ?').get(exportName) as LockRow | undefined
+      return row === undefined ? undefined : toLockRecord(row)
+    })
+  }
+
+  appendEvent(runId: string, exportName: string, event: JournalEventInput): void {
+    this.guard('append journal event', () => {
+      this.db
+        .prepare('INSERT INTO events (run_id, export_name, at, kind, message, data_json) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(runId, exportName, toIso(event.at ?? new Date()), event.kind, event.message, event.data === undefined ? null : JSON.stringify(event.data))
+    })
+  }
+
+  listEvents(options: ListEventsOptions = {}): JournalEvent[] {
+    return this.guard('list journal events', () => {
+      const where = whereClause([
+        ['export_name = ?', options.exportName],
+        ['run_id = ?', options.runId],
+        ['kind = ?', options.kind],
+      ])
+      const sql = `SELECT * FROM events ${where.sql} ORDER BY seq DESC LIMIT ?`
+      const rows = this.db.prepare(sql).all(...where.params, toLimit(options.limit)) as EventRow[]
+      return rows.reverse().map(toEventRecord)
+    })
+  }
+
+  describeLocation(): string {
+    return this.path
   }
 
   close(): void {
