@@ -109,6 +109,8 @@ export interface Destination {
   seal(manifest: RunManifest): Promise<void>
   /** Prove the destination is reachable and writable: write, read back and remove a probe object. */
   probe(): Promise<ProbeReport>
+  /** Whether the run's own manifest (`manifest-<run_id>.json`) is in place: the run was sealed here. */
+  isSealed(runId: string): Promise<boolean>
 }
 
 /** File names the commit protocol reserves next to the data files. */

@@ -18,10 +18,14 @@ import { openChunkSource } from './chunk-source.js'
 import type { ChunkSource } from './chunk-source.js'
 import { runPipeline } from './export-pipeline.js'
 import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
-import { checkPlannedColumns, encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport } from './export-runner.js'
+import { checkPlannedColumns, encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport, withdrawRun } from './export-runner.js'
 import type { CommittedFileSummary, ExportContext, ExportResult, PlannedChunks, PlannedRun } from './export-runner.js'
 import { BASE_MEMORY_MB, BATCH_COPIES_PER_READER, RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
+import { panicPoint } from './fault-injection.js'
+import { exportRetryPolicy, isRetryable, retryDelayMs, sleep, withRetries, MAX_RETRY_DELAY_MS } from './retry.js'
+import type { RetryNotice, RetryPolicy } from './retry.js'
+import { RunJournal } from './run-journal.js'
 import { sealRun } from './run-manifest.js'
 import { OutputWriter } from './output-writer.js'
 import type { WrittenFile } from './output-writer.js'
@@ -78,30 +82,45 @@ export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport, 
   if (chunked === null) throw new RivetError('RIVET_INTERNAL', `export ${exp.name} is not chunked`)
   // a sealed plan that found the table too small to chunk is read in one snapshot, as planned
   if (planned?.chunks === 'single') return runExport(ctx, exp, planned)
+  const plannedChunks = planned?.chunks
   const connect = toConnectParams(ctx.config.source.connection, ctx.config.configDir)
-  const source = await openChunkSource(exp, ctx.config.source.type, connect, ctx.log)
-  let layout: ChunkLayout | 'single'
-  let parallel: number
-  let resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null = null
   const planHash = chunkPlanHash(exp)
-  try {
-    checkPlannedColumns(exp, planned, source.columns)
-    if (ctx.resume) {
-      resumed = resumableRun(ctx, exp, planHash)
-      layout = { ...resolveChunkColumn(exp, source, ctx.log), ranges: [] }
-    } else if (planned?.chunks !== undefined) {
-      layout = plannedLayout(exp, source, planned.chunks)
-    } else {
-      layout = (await planChunks(source, exp, ctx.log)).layout
+  // planning is retried like any read; the retries are journaled once the run exists
+  const planningRetries: RetryNotice[] = []
+  const planning = await withRetries(exportRetryPolicy(exp), ctx.signal, (notice) => {
+    planningRetries.push(notice)
+    ctx.log(`export ${exp.name}: planning the chunks failed (${notice.error.code}: ${notice.error.message}); retry: attempt ${notice.nextAttempt} of ${notice.maxAttempts} in ${notice.delayMs} ms`)
+  }, async () => {
+    const source = await openChunkSource(exp, ctx.config.source.type, connect, ctx.log)
+    try {
+      checkPlannedColumns(exp, planned, source.columns)
+      let layout: ChunkLayout | 'single'
+      let resumed: ResumedRun | null = null
+      if (ctx.resume) {
+        resumed = resumableRun(ctx, exp, planHash)
+        layout = { ...resolveChunkColumn(exp, source, ctx.log), ranges: [] }
+      } else if (plannedChunks !== undefined) {
+        layout = plannedLayout(exp, source, plannedChunks)
+      } else {
+        layout = (await planChunks(source, exp, ctx.log)).layout
+      }
+      // a plan's reader count is an upper bound: the source may spare fewer connections now
+      const wanted = plannedChunks !== undefined ? Math.min(plannedChunks.parallel, chunked.parallel) : chunked.parallel
+      const parallel = await chooseParallelism(source, exp, wanted, ctx.log)
+      return { source, layout, parallel, resumed }
+    } finally {
+      await source.close()
     }
-    // a plan's reader count is an upper bound: the source may spare fewer connections now
-    const wanted = planned?.chunks !== undefined ? Math.min(planned.chunks.parallel, chunked.parallel) : chunked.parallel
-    parallel = await chooseParallelism(source, exp, wanted, ctx.log)
-  } finally {
-    await source.close()
-  }
-  if (layout === 'single') return runExport(ctx, exp)
-  return runChunks(ctx, exp, source, layout, parallel, planHash, resumed)
+  })
+  if (planning.layout === 'single') return runExport(ctx, exp)
+  return runChunks(ctx, exp, planning.source, planning.layout, planning.parallel, planHash, planning.resumed, planningRetries)
+}
+
+/** The interrupted checkpointed run being continued, with its unfinished chunks. */
+interface ResumedRun {
+  readonly run: RunRecord
+  readonly pending: ChunkRange[]
+  readonly done: number
 }
 
 /** The layout of a sealed plan: its column, resolved against the source, and its ranges as they are. */
@@ -221,7 +240,7 @@ async function chooseParallelism(source: ChunkSource, exp: ResolvedExport, wante
 }
 
 /** The interrupted checkpointed run to continue, with its unfinished chunks. */
-function resumableRun(ctx: ExportContext, exp: ResolvedExport, planHash: string): { run: RunRecord; pending: ChunkRange[]; done: number } {
+function resumableRun(ctx: ExportContext, exp: ResolvedExport, planHash: string): ResumedRun {
   if (!exp.chunked!.checkpoint) {
     throw new RivetError('RIVET_RESUME_NOTHING', `export ${exp.name}: --resume needs chunk_checkpoint: true (only checkpointed chunked runs can be resumed)`)
   }
@@ -259,17 +278,20 @@ async function runChunks(
   layout: ChunkLayout,
   parallel: number,
   planHash: string,
-  resumed: { run: RunRecord; pending: ChunkRange[]; done: number } | null,
+  resumed: ResumedRun | null,
+  planningRetries: readonly RetryNotice[],
 ): Promise<ExportResult> {
   const chunked = exp.chunked!
   const began = new Date()
   const startedAt = resumed?.run.startedAt ?? began
-  const runId = resumed?.run.runId ?? newRunId(startedAt)
+  const runId = resumed?.run.runId ?? ctx.runId ?? newRunId(startedAt)
   const rss = new RssSampler()
   const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
   const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
   progressTimer?.unref()
   if (resumed !== null) {
+    // the lock was taken under a new run id; the resumed run holds it under its own
+    ctx.state.acquireExportLock(exp.name, { runId, pid: process.pid, hostname: hostname() })
     ctx.state.reopenRun(runId, { pid: process.pid, hostname: hostname() })
   } else {
     ctx.state.beginRun({
@@ -279,9 +301,15 @@ async function runChunks(
     ctx.state.setRunPlanHash(runId, planHash)
     if (chunked.checkpoint) ctx.state.createChunkTasks(runId, exp.name, layout.ranges.map((r) => ({ index: r.index, lo: r.lo, hi: r.hi })))
   }
+  const journal = new RunJournal(ctx.state, runId, exp.name, ctx.log)
+  for (const notice of planningRetries) journal.retry('planning the chunks', notice)
+  ctx = { ...ctx, log: journal.log }
   const pending = resumed?.pending ?? [...layout.ranges]
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
+  journal.record('plan', `${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${resumed !== null ? `, resumed with ${pending.length} to read` : ''}`, {
+    strategy: 'chunked', chunks: total, toRead: pending.length, parallel, column: layout.column.name, checkpoint: chunked.checkpoint, resumed: resumed !== null,
+  })
   const destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
   if (resumed !== null) {
     // files of unfinished chunks that were renamed into place before the process died: read again below
@@ -310,7 +338,7 @@ async function runChunks(
     const reader = async (): Promise<void> => {
       for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
         try {
-          const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId)
+          const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId, journal)
           rows += result.rows
           stats.add(result.stats)
           if (chunked.checkpoint) committed.push(...result.committed)
@@ -326,7 +354,7 @@ async function runChunks(
     if (failure !== null) throw failure
     if (!chunked.checkpoint) {
       written.sort((a, b) => a.finalName.localeCompare(b.finalName))
-      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written)))
+      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written, journal)))
     }
     // a resumed run also owns the rows of the chunks completed before the interruption
     const totalRows = chunked.checkpoint
@@ -336,29 +364,36 @@ async function runChunks(
       // an export without rows still gets one file carrying the schema
       const writer = newWriter(exp, columns, destination, startedAt, null, csvHeader)
       const files = await writer.finish(await encodeEmpty(ctx.pools, columns, encode))
-      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files)))
+      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files, journal)))
     }
     const allFiles = ctx.state.listFiles({ runId, includeUncommitted: true })
     // never seal a set of files that does not hold every row the chunks read
     assertFilesHoldRows(exp, chunked.checkpoint ? ctx.state.listChunkTasks({ runId }) : null, allFiles, totalRows)
+    ctx.state.prepareCompletion(runId, null)
     await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: allFiles })
+    panicPoint('after_manifest_update')
     const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
     const durationMs = Date.now() - began.getTime()
     const peakRssBytes = rss.stop()
-    const finalStats = stats.result(parallel, total)
+    const finalStats = { ...stats.result(parallel, total), retries: journal.retries }
     logZeroDates(ctx, exp, finalStats)
     ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
+    panicPoint('after_cursor_commit')
+    journal.record('outcome', `completed: ${totalRows} rows in ${allFiles.length} file(s)`, { status: 'completed', rows: totalRows, bytes, files: allFiles.length, durationMs, retries: journal.retries, chunks: total })
     const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
     return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns, error: null }
   } catch (err) {
     const error = toRivetError(err)
-    await destination.abort().catch(() => undefined)
+    const withdrawn = await withdrawRun(ctx, exp, runId, destination)
     const peakRssBytes = rss.stop()
     const durationMs = Date.now() - began.getTime()
-    ctx.state.failRun(runId, {
-      status: error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed', errorCode: error.code, errorMessage: error.message,
-      finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
+    const status = error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed'
+    // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
+    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, {
+      status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
+      stats: { retries: journal.retries },
     })
+    journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
     if (chunked.checkpoint) ctx.log(`export ${exp.name}: completed chunks are kept; \`rivet run --resume -e ${exp.name}\` continues with the rest`)
     return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
   } finally {
@@ -399,7 +434,7 @@ export function assertFilesHoldRows(
   }
 }
 
-/** One chunk, retried on retryable errors up to chunk_max_attempts (backoff doubling from tuning.retry_backoff_ms). */
+/** One chunk, retried on retryable errors up to chunk_max_attempts (exponential backoff from tuning.retry_backoff_ms, with jitter). */
 async function readChunk(
   ctx: ExportContext,
   exp: ResolvedExport,
@@ -414,6 +449,7 @@ async function readChunk(
   progress: PipelineProgress,
   signal: AbortSignal,
   runId: string,
+  journal: RunJournal,
 ): Promise<{ rows: number; stats: ExtractStats; files: WrittenFile[]; committed: CommittedFileSummary[] }> {
   const chunked = exp.chunked!
   const predicate = chunkPredicate(layout.expr, range, (value) => source.literal(value, layout.column))
@@ -423,25 +459,36 @@ async function readChunk(
     const writer = newWriter(exp, plan.columns, destination, startedAt, range.index, csvHeader)
     try {
       const result = await runPipeline(ctx.pools, plan, encode, writer, progress, signal)
+      panicPoint('after_source_read')
       const files = await writer.finish(null)
       if (!chunked.checkpoint) return { rows: result.rows, stats: result.stats, files, committed: [] }
-      const committed = await publishChunk(ctx, exp, destination, runId, range.index, files, result.rows)
+      const committed = await publishChunk(ctx, exp, destination, runId, range.index, files, result.rows, journal, attempt)
       return { rows: result.rows, stats: result.stats, files, committed }
     } catch (err) {
       const error = toRivetError(err)
       await destination.discard(writer.sinks).catch(() => undefined)
-      const retry = error.exitCode === 2 && error.code !== 'RIVET_CANCELLED' && attempt < chunked.maxAttempts && !signal.aborted
+      const retry = isRetryable(error) && attempt < chunked.maxAttempts && !signal.aborted
       if (chunked.checkpoint) ctx.state.failChunk(runId, range.index, { errorCode: error.code, errorMessage: error.message })
       if (!retry) throw error
-      const delay = Math.min(60_000, exp.tuning.retryBackoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)
-      ctx.log(`export ${exp.name}: chunk ${range.index} failed (${error.code}: ${error.message}); attempt ${attempt + 1} of ${chunked.maxAttempts} in ${Math.round(delay)} ms`)
-      await new Promise((resolve) => setTimeout(resolve, delay))
+      const notice = { error, nextAttempt: attempt + 1, maxAttempts: chunked.maxAttempts, delayMs: retryDelayMs(chunkRetryPolicy(exp), attempt) }
+      journal.retry(`chunk ${range.index}`, notice, range.index)
+      await sleep(notice.delayMs, signal)
     }
   }
 }
 
 /** Publish a checkpointed chunk's files and record the chunk completed with them, in that order. */
-async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination: Destination, runId: string, index: number, files: WrittenFile[], rows: number): Promise<CommittedFileSummary[]> {
+async function publishChunk(
+  ctx: ExportContext,
+  exp: ResolvedExport,
+  destination: Destination,
+  runId: string,
+  index: number,
+  files: WrittenFile[],
+  rows: number,
+  journal: RunJournal,
+  attempt: number,
+): Promise<CommittedFileSummary[]> {
   // recorded before the rename: after a crash in between, the resumed run knows these names are its own
   ctx.state.recordPendingFiles(
     runId,
@@ -455,7 +502,14 @@ async function publishChunk(ctx: ExportContext, exp: ResolvedExport, destination
     path: c.finalPath, fileName: c.fileName, partIndex: files[i]!.partIndex, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3,
     format: exp.format, compression: exp.compression, chunkIndex: index,
   }))
-  ctx.state.completeChunk(runId, index, { rows, bytes: committed.reduce((n, c) => n + c.bytes, 0), files: records })
+  panicPoint('after_file_write')
+  panicPoint('after_chunk_file', index)
+  const bytes = committed.reduce((n, c) => n + c.bytes, 0)
+  ctx.state.completeChunk(runId, index, { rows, bytes, files: records })
+  panicPoint('after_chunk_complete', index)
+  journal.record('chunk', `chunk ${index} completed: ${rows} rows in ${records.length} file(s)${attempt > 1 ? ` (attempt ${attempt})` : ''}`, {
+    chunk: index, rows, bytes, files: records.map((r) => r.fileName), attempt,
+  })
   return committed.map((c, i) => ({ path: c.finalPath, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
 }
 
@@ -503,4 +557,9 @@ class StatsTotal {
       ...(this.zeroDates.size > 0 ? { zeroDates: Object.fromEntries(this.zeroDates) } : {}),
     }
   }
+}
+
+/** A chunk's retries: `chunk_max_attempts` in all, the backoff of the export's tuning. */
+function chunkRetryPolicy(exp: ResolvedExport): RetryPolicy {
+  return { maxAttempts: exp.chunked!.maxAttempts, baseDelayMs: exp.tuning.retryBackoffMs, maxDelayMs: MAX_RETRY_DELAY_MS }
 }

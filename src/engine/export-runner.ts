@@ -14,7 +14,10 @@ import { describeType } from '../types/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { encodeBatch, runPipeline } from './export-pipeline.js'
-import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
+import type { EncodeSpec, PipelineProgress, PipelineResult } from './export-pipeline.js'
+import { panicPoint } from './fault-injection.js'
+import { exportRetryPolicy, withRetries } from './retry.js'
+import { RunJournal } from './run-journal.js'
 import { RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
 import { OutputWriter } from './output-writer.js'
@@ -47,6 +50,8 @@ export interface CommittedFileSummary {
 }
 
 export interface ExportContext {
+  /** The id of the run to start (a resumed run keeps its own); a new one is made when absent. */
+  readonly runId?: string
   /** Continue the export's interrupted checkpointed run instead of starting a new one. */
   readonly resume?: boolean
   readonly config: ResolvedConfig
@@ -69,7 +74,7 @@ export function newRunId(now: Date): string {
  */
 export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned?: PlannedRun): Promise<ExportResult> {
   const startedAt = new Date()
-  const runId = newRunId(startedAt)
+  const runId = ctx.runId ?? newRunId(startedAt)
   const rss = new RssSampler()
   const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
   const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
@@ -86,18 +91,85 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     compression: exp.compression,
     mode: exp.mode,
   })
+  const journal = new RunJournal(ctx.state, runId, exp.name, ctx.log)
+  const runCtx: ExportContext = { ...ctx, log: journal.log }
   let destination: Destination | null = null
-  let writer: OutputWriter | null = null
   let columns: readonly ColumnSpec[] = []
   try {
-    const { plan, incremental } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
-    checkPlannedColumns(exp, planned, plan.columns.slice(0, plan.sourceColumnCount))
-    columns = plan.columns
-    destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
+    // the read is retried as a whole: a new snapshot, new temp files, the failed attempt's discarded
+    const read = await withRetries(exportRetryPolicy(exp), ctx.signal, (notice) => journal.retry('the export', notice), async (attempt) => {
+      if (attempt > 1) Object.assign(progress, { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 })
+      const attemptRead = await readExport(runCtx, exp, runId, startedAt, planned, progress, journal, attempt)
+      destination = attemptRead.destination
+      columns = attemptRead.columns
+      return attemptRead
+    })
+    const { result, incremental, written } = read
+    panicPoint('after_source_read')
+    const files = await publishFiles(ctx.state, runId, exp, read.destination, written, journal)
+    const cursor = incremental !== null && result.cursor !== undefined && result.cursor.value !== null
+      ? { value: result.cursor.value, type: incremental.cursorType, boundaryKeys: result.cursor.boundaryKeys, boundaryComplete: result.cursor.boundaryComplete }
+      : undefined
+    // prepared before the seal: a crash between seal and completion is rolled forward by the next run
+    ctx.state.prepareCompletion(runId, cursor ?? null)
+    await sealRun(read.destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: ctx.state.listFiles({ runId, includeUncommitted: true }) })
+    panicPoint('after_manifest_update')
+    const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
+    const peakRssBytes = rss.stop()
+    const stats = { ...result.stats, retries: journal.retries }
+    // write before cursor: the cursor moves in the transaction that commits the files
+    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats }, { cursor })
+    panicPoint('after_cursor_commit')
+    journal.record('outcome', `completed: ${summary.rows} rows in ${files.length} file(s)`, { status: 'completed', rows: summary.rows, bytes: summary.bytes, files: files.length, durationMs: summary.durationMs, retries: journal.retries, ...(cursor ? { cursor: cursor.value } : {}) })
+    if (incremental !== null) runCtx.log(`export ${exp.name}: ${cursor === undefined ? `no new rows; the cursor stays${incremental.from === null ? ' unset' : ` at ${incremental.from}`}` : `cursor now ${cursor.value}${cursor.boundaryComplete ? '' : ' (too many rows at this value to remember: the next run reads it again)'}`}`)
+    return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats, columns, error: null }
+  } catch (err) {
+    const error = toRivetError(err)
+    const withdrawn = destination !== null ? await withdrawRun(ctx, exp, runId, destination) : 'withdrawn'
+    const peakRssBytes = rss.stop()
+    const durationMs = Date.now() - startedAt.getTime()
+    const status = error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed'
+    // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
+    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, { status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0, stats: { retries: journal.retries } })
+    journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
+  } finally {
+    if (progressTimer) clearInterval(progressTimer)
+  }
+}
+
+/** One attempt at reading a non-chunked export into unpublished files. */
+interface ExportRead {
+  readonly destination: Destination
+  readonly columns: readonly ColumnSpec[]
+  readonly result: PipelineResult
+  readonly incremental: IncrementalRun | null
+  readonly written: Awaited<ReturnType<OutputWriter['finish']>>
+}
+
+/** Plan the read, open the destination and stream every row into its (unpublished) files; on failure nothing is left behind. */
+async function readExport(
+  ctx: ExportContext,
+  exp: ResolvedExport,
+  runId: string,
+  startedAt: Date,
+  planned: PlannedRun | undefined,
+  progress: PipelineProgress,
+  journal: RunJournal,
+  attempt: number,
+): Promise<ExportRead> {
+  const { plan, incremental } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
+  checkPlannedColumns(exp, planned, plan.columns.slice(0, plan.sourceColumnCount))
+  const columns = plan.columns
+  journal.record('plan', `read by ${plan.strategy.type}${incremental === null ? '' : incremental.from === null ? ', every row (no cursor yet)' : ` after cursor ${incremental.from}`}`, {
+    strategy: plan.strategy.type, attempt, columns: columns.length, ...(incremental === null ? {} : { cursorFrom: incremental.from, tie: incremental.tie }),
+  })
+  const destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
+  try {
     await destination.prepare()
     const encode = encodeSpecFor(exp, columns)
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
-    writer = new OutputWriter({
+    const writer = new OutputWriter({
       exportName: exp.name,
       startedAt,
       format: exp.format,
@@ -112,36 +184,35 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     logZeroDates(ctx, exp, result.stats)
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)
-    const files = await publishFiles(ctx.state, runId, exp, destination, written)
-    await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: ctx.state.listFiles({ runId, includeUncommitted: true }) })
-    const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
-    const peakRssBytes = rss.stop()
-    const cursor = incremental !== null && result.cursor !== undefined && result.cursor.value !== null
-      ? { value: result.cursor.value, type: incremental.cursorType, boundaryKeys: result.cursor.boundaryKeys, boundaryComplete: result.cursor.boundaryComplete }
-      : undefined
-    // write before cursor: the cursor moves in the transaction that commits the files
-    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats: result.stats }, { cursor })
-    if (incremental !== null) ctx.log(`export ${exp.name}: ${cursor === undefined ? `no new rows; the cursor stays${incremental.from === null ? ' unset' : ` at ${incremental.from}`}` : `cursor now ${cursor.value}${cursor.boundaryComplete ? '' : ' (too many rows at this value to remember: the next run reads it again)'}`}`)
-    return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats: result.stats, columns, error: null }
+    return { destination, columns, result, incremental, written }
   } catch (err) {
-    const error = toRivetError(err)
-    if (destination !== null) await destination.abort().catch(() => undefined)
-    const peakRssBytes = rss.stop()
-    const durationMs = Date.now() - startedAt.getTime()
-    ctx.state.failRun(runId, {
-      status: error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed',
-      errorCode: error.code,
-      errorMessage: error.message,
-      finishedAt: new Date(),
-      durationMs,
-      peakRssBytes,
-      rows: progress.rows,
-      bytes: 0,
-    })
-    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
-  } finally {
-    if (progressTimer) clearInterval(progressTimer)
+    await destination.abort().catch(() => undefined)
+    throw err
   }
+}
+
+/**
+ * Take back what a failed run put in place: files it published whose run never completed (not in
+ * any manifest) are removed, then unfinished uploads and temp files. Files of completed chunks of
+ * a checkpointed run are committed in state and stay for `--resume`.
+ */
+export async function withdrawRun(ctx: Pick<ExportContext, 'state' | 'log'>, exp: ResolvedExport, runId: string, destination: Destination): Promise<'sealed' | 'withdrawn'> {
+  let outcome: 'sealed' | 'withdrawn' = 'withdrawn'
+  try {
+    const unsealed = ctx.state.listFiles({ runId, includeUncommitted: true }).filter((f) => !f.committed)
+    if (ctx.state.getPreparedCompletion(runId) !== undefined && (await destination.isSealed(runId))) {
+      // sealed output is listed in a manifest a reader may already trust: it stays, and the run is rolled forward
+      ctx.log(`export ${exp.name}: warning: run ${runId} failed after its files were sealed; they stay, and the next run completes it in state`)
+      outcome = 'sealed'
+    } else if (unsealed.length > 0) {
+      const removed = await destination.removeUnrecorded(unsealed.map((f) => f.fileName))
+      if (removed.length > 0) ctx.log(`export ${exp.name}: removed ${removed.length} published file(s) of the failed run (they are in no manifest)`)
+    }
+  } catch (err) {
+    ctx.log(`export ${exp.name}: warning: could not remove the failed run's published files: ${toRivetError(err).message}`)
+  }
+  await destination.abort().catch(() => undefined)
+  return outcome
 }
 
 /** What planning the read of a non-chunked export needs. */
@@ -345,6 +416,7 @@ export async function publishFiles(
   exp: ResolvedExport,
   destination: Destination,
   written: Awaited<ReturnType<OutputWriter['finish']>>,
+  journal?: RunJournal,
 ): Promise<CommittedFileSummary[]> {
   if (written.length === 0) return []
   const closed = written.map((w) => ({ w, info: w.sink.result! }))
@@ -362,5 +434,9 @@ export async function publishFiles(
     })),
   )
   const committed: CommittedFile[] = await destination.commit(written.map((w): DestinationSink => w.sink))
+  for (const [i, c] of committed.entries()) {
+    journal?.record('file', `published ${c.fileName}: ${written[i]!.rows} rows, ${c.bytes} bytes`, { file: c.fileName, rows: written[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 })
+  }
+  panicPoint('after_file_write')
   return committed.map((c, i) => ({ path: c.finalPath, rows: written[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
 }

@@ -33,4 +33,6 @@ export interface ExtractStats {
   readonly maxChunkSize: number
   /** MySQL: zero dates written as NULL, per column. */
   readonly zeroDates?: Readonly<Record<string, number>>
+  /** Retries of the run (whole-export and chunk retries); set by the coordinator on the run's totals. */
+  readonly retries?: number
 }

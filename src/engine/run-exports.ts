@@ -1,13 +1,15 @@
+import { hostname } from 'node:os'
 import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
-import { removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
+import { openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { defaultStatePath, openStateStore } from '../state/index.js'
-import type { StateStore } from '../state/index.js'
+import type { CursorInput, RunRecord, StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
 import { runChunkedExport } from './chunked-runner.js'
-import { runExport } from './export-runner.js'
+import { newRunId, runExport } from './export-runner.js'
 import type { ExportResult, PlannedRun } from './export-runner.js'
+import { checkPanicEnvironment } from './fault-injection.js'
 import { processPeakRssBytes } from './memory.js'
 import { EnginePools, defaultPoolSizes } from './pools.js'
 
@@ -45,6 +47,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)
   const stdoutTaken = checkStdoutAlone(selected)
+  checkPanicEnvironment()
   const state = openStateStore(defaultStatePath(config.configPath))
   // one extraction thread per concurrent chunk reader; threads start on demand up to this count
   const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
@@ -54,13 +57,29 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
     for (const exp of selected) {
       if (options.signal?.aborted) break
       log(`export ${exp.name}: starting`)
-      const ctx = { config, state, pools, signal: options.signal, log, progress: options.progress, resume: options.resume }
-      if (options.resume && exp.mode !== 'chunked') {
-        log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
+      const runId = newRunId(new Date())
+      try {
+        // two runs of one export never overlap: the second is refused before it reads anything
+        state.acquireExportLock(exp.name, { runId, pid: process.pid, hostname: hostname() })
+      } catch (err) {
+        const error = toRivetError(err)
+        log(`export ${exp.name}: ${error.code}: ${error.message}`)
+        results.push(refusedResult(exp, runId, error))
+        continue
       }
-      const planned = options.planned?.get(exp.name)
-      const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
-      results.push(result)
+      try {
+        const ctx = { config, state, pools, signal: options.signal, log, progress: options.progress, resume: options.resume, runId }
+        if (options.resume && exp.mode !== 'chunked') {
+          log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
+        }
+        const planned = options.planned?.get(exp.name)
+        const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
+        results.push(result)
+        // a resumed run holds the lock under its own id
+        if (result.runId !== runId) state.releaseExportLock(exp.name, result.runId)
+      } finally {
+        state.releaseExportLock(exp.name, runId)
+      }
     }
   } finally {
     await pools.close()
@@ -83,26 +102,62 @@ export function checkStdoutAlone(selected: readonly ResolvedExport[]): boolean {
 }
 
 /**
- * Runs left 'running' by a process that died (SIGKILL, power loss) are marked interrupted and
- * their temp files removed. Only files carrying those runs' ids are touched.
+ * Runs left 'running' by a process that died (SIGKILL, power loss) are settled before anything
+ * else runs. A run that had sealed its output (its `manifest-<run_id>.json` is in place and its
+ * completion was prepared) is rolled forward: recorded completed, cursor included, exactly as it
+ * would have been. Any other is marked interrupted; its temp files are removed, and so are the
+ * data files it published but never sealed (uncommitted in state, listed in no manifest). Only
+ * files of those runs are touched; the committed chunks of a checkpointed run stay for `--resume`.
  */
 async function recoverInterruptedRuns(config: ResolvedConfig, state: StateStore, log: (line: string) => void): Promise<void> {
-  const stale = state.findStaleRuns()
-  if (stale.length === 0) return
-  state.markInterrupted(
-    stale.map((r) => r.runId),
-    'the process running it stopped before it finished',
-  )
-  for (const run of stale) {
+  for (const run of state.findStaleRuns()) {
     const exp = config.exports.find((e) => e.name === run.exportName)
-    // only local directories hold temp files; object uploads that never completed leave no object
-    if (!exp || exp.destination.type !== 'local') continue
     try {
-      const dir = resolveOutputDir(exp.destination.path, { export: exp.name, date: run.startedAt })
-      const removed = await removeStaleTempFiles(dir, [run.runId])
-      log(`export ${run.exportName}: run ${run.runId} was interrupted; removed ${removed.length} temp file(s)`)
+      const destination = exp === undefined ? null : await openDestination(exp.destination, { vars: { export: exp.name, date: run.startedAt }, runId: run.runId })
+      try {
+        const prepared = state.getPreparedCompletion(run.runId)
+        if (destination !== null && prepared !== undefined && (await destination.isSealed(run.runId))) {
+          rollForward(state, run, prepared.cursor, log)
+          continue
+        }
+        state.markInterrupted([run.runId], 'the process running it stopped before it finished')
+        if (exp === undefined || destination === null) continue
+        const removedTemp = exp.destination.type === 'local'
+          ? await removeStaleTempFiles(resolveOutputDir(exp.destination.path, { export: exp.name, date: run.startedAt }), [run.runId])
+          : []
+        const unsealed = state.listFiles({ runId: run.runId, includeUncommitted: true }).filter((f) => !f.committed)
+        const removedFiles = unsealed.length === 0 ? [] : await destination.removeUnrecorded(unsealed.map((f) => f.fileName))
+        const message = `run ${run.runId} was interrupted; removed ${removedTemp.length} temp file(s) and ${removedFiles.length} unsealed data file(s)`
+        log(`export ${run.exportName}: ${message}`)
+        state.appendEvent(run.runId, run.exportName, { kind: 'recovery', message, data: { tempFiles: removedTemp.length, unsealedFiles: removedFiles } })
+      } finally {
+        await destination?.abort().catch(() => undefined)
+      }
     } catch (err) {
       log(`export ${run.exportName}: could not clean up interrupted run ${run.runId}: ${toRivetError(err).message}`)
+      // an unprepared run cannot have sealed anything: it is interrupted whatever the destination says
+      if (state.getPreparedCompletion(run.runId) === undefined) state.markInterrupted([run.runId], 'the process running it stopped before it finished')
     }
   }
+}
+
+/** Complete a run that sealed its output before its process died, from what it recorded in state. */
+function rollForward(state: StateStore, run: RunRecord, cursor: CursorInput | null, log: (line: string) => void): void {
+  const files = state.listFiles({ runId: run.runId, includeUncommitted: true })
+  const rows = files.reduce((n, f) => n + f.rows, 0)
+  const bytes = files.reduce((n, f) => n + f.bytes, 0)
+  const finishedAt = new Date()
+  state.completeRun(
+    run.runId,
+    { rows, bytes, filesCount: files.length, durationMs: finishedAt.getTime() - run.startedAt.getTime(), peakRssBytes: 0, finishedAt, stats: { recovered: true } },
+    cursor === null ? {} : { cursor },
+  )
+  const message = `run ${run.runId} had sealed its files (${files.length}, ${rows} rows) when its process stopped; recorded it completed${cursor === null ? '' : `, cursor ${cursor.value}`}`
+  log(`export ${run.exportName}: ${message}`)
+  state.appendEvent(run.runId, run.exportName, { kind: 'recovery', message, data: { rolledForward: true, rows, files: files.length, ...(cursor === null ? {} : { cursor: cursor.value }) } })
+}
+
+/** The result of an export refused before it started (its lock is held by another run). */
+function refusedResult(exp: ResolvedExport, runId: string, error: RivetError): ExportResult {
+  return { exportName: exp.name, runId, status: 'failed', rows: 0, bytes: 0, files: [], durationMs: 0, peakRssBytes: 0, stats: null, columns: [], error }
 }

@@ -21,6 +21,7 @@ export type {
   JournalEventInput,
   JournalEventKind,
   ListEventsOptions,
+  PreparedCompletion,
   FailChunkInput,
   FailRunInput,
   FileRecord,

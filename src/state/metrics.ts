@@ -18,5 +18,12 @@ export function toRunMetrics(run: RunRecord): RunMetrics {
     rowsPerSec: seconds !== null && run.rows !== null ? run.rows / seconds : null,
     mbPerSec: seconds !== null && run.bytes !== null ? run.bytes / MIB / seconds : null,
     peakRssMb: run.peakRssBytes !== null ? run.peakRssBytes / MIB : null,
+    retries: retriesOf(run.stats),
   }
+}
+
+/** The retries a run recorded in its statistics; null for runs from before retries were counted. */
+function retriesOf(stats: unknown): number | null {
+  const retries = typeof stats === 'object' && stats !== null ? (stats as { retries?: unknown }).retries : undefined
+  return typeof retries === 'number' ? retries : null
 }

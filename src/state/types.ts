@@ -143,6 +143,13 @@ export interface CursorRecord {
   readonly updatedAt: Date
 }
 
+/** A run prepared for completion: its files are about to be (or were) sealed. */
+export interface PreparedCompletion {
+  readonly preparedAt: Date
+  /** The cursor to store when the run completes, or null for a run that moves no cursor. */
+  readonly cursor: CursorInput | null
+}
+
 /** Options of completeRun. */
 export interface CompleteRunOptions {
   /** Stored in the same transaction that commits the run's files: the cursor never runs ahead of them. */
@@ -231,6 +238,8 @@ export interface RunMetrics {
   readonly mbPerSec: number | null
   /** Peak resident set size in mebibytes. */
   readonly peakRssMb: number | null
+  /** Retries during the run (whole-export and chunk retries); null for runs that did not count them. */
+  readonly retries: number | null
 }
 
 /** Filters for listRuns; newest first. */
@@ -313,6 +322,15 @@ export interface StateStore {
    * store the export's cursor (write before cursor: the cursor never advances past uncommitted files).
    */
   completeRun(runId: string, summary: CompleteRunSummary, options?: CompleteRunOptions): void
+  /**
+   * Record, before the run's files are sealed at the destination, the cursor its completion will
+   * store (null: none). A process that dies between sealing and completing leaves this record; the
+   * next run finds the seal in place and completes the run from it (roll forward) instead of
+   * discarding sealed output.
+   */
+  prepareCompletion(runId: string, cursor: CursorInput | null): void
+  /** What prepareCompletion recorded for a run, or undefined when the run was never prepared. */
+  getPreparedCompletion(runId: string): PreparedCompletion | undefined
   /** Record that a run failed or was interrupted; its files stay uncommitted. */
   failRun(runId: string, failure: FailRunInput): void
   /** Runs still 'running' whose process is gone (same host) or that are older than a day (other host). */
@@ -362,7 +380,8 @@ export interface StateStore {
   /**
    * Take the run lock of an export: two runs of one export never overlap (runs of different exports
    * may). Throws RIVET_EXPORT_LOCKED naming the holder when a live run holds it; a lock left by a
-   * process that is gone (same host: pid not alive; other host: older than a day) is taken over.
+   * process that is gone (same host: pid not alive; other host: older than a day) is taken over,
+   * and so is one held by this same process (pid and host): a resumed run re-takes it under its own run id.
    */
   acquireExportLock(exportName: string, holder: ExportLockHolder): void
   /** Release the lock if `runId` holds it; releasing a lock one does not hold is harmless. */

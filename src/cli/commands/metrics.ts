@@ -42,8 +42,9 @@ export class MetricsCommand extends RivetCommand {
       r.durationMs === null ? '-' : formatDuration(r.durationMs),
       r.rowsPerSec === null ? '-' : formatCount(r.rowsPerSec),
       r.peakRssMb === null ? '-' : `${Math.round(r.peakRssMb)} MiB`,
+      r.retries === null ? '-' : String(r.retries),
     ])
-    this.out(renderTable(['export', 'run', 'status', 'rows', 'bytes', 'duration', 'rows/s', 'peak RSS'], rows))
+    this.out(renderTable(['export', 'run', 'status', 'rows', 'bytes', 'duration', 'rows/s', 'peak RSS', 'retries'], rows))
     return 0
   }
 }

@@ -10,9 +10,10 @@ export function renderRunText(report: RunReport): string {
       const unit = r.stats?.strategy === 'ctid' ? 'pages' : 'rows'
       const sizes = r.stats && r.stats.statements > 0 ? ` (${r.stats.statements} statements, ${formatCount(r.stats.minChunkSize)}–${formatCount(r.stats.maxChunkSize)} ${unit} each)` : ''
       const longest = r.stats ? ` · longest statement ${formatDuration(r.stats.maxStatementMs)}${sizes}` : ''
+      const retries = r.stats?.retries ? ` · ${r.stats.retries} retr${r.stats.retries === 1 ? 'y' : 'ies'}` : ''
       lines.push(
         `✓ ${r.exportName}: ${formatCount(r.rows)} rows → ${r.files.length} file(s), ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}${rate}` +
-          ` · peak RSS ${formatBytes(r.peakRssBytes)}${longest}`,
+          ` · peak RSS ${formatBytes(r.peakRssBytes)}${longest}${retries}`,
       )
       for (const f of r.files) lines.push(`    ${f.path}  ${formatCount(f.rows)} rows  ${formatBytes(f.bytes)}  xxh3 ${f.xxh3}`)
     } else {

@@ -154,6 +154,16 @@ export class LocalDestination implements Destination {
   }
 
   /** Create the directory, then write, read back and remove a probe file under `.rivet-doctor/`. */
+  async isSealed(runId: string): Promise<boolean> {
+    try {
+      await fs.access(path.join(this.dir, runManifestName(runId)))
+      return true
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return false
+      throw toDestWriteError(err, 'check', path.join(this.dir, runManifestName(runId)))
+    }
+  }
+
   async probe(): Promise<ProbeReport> {
     const probeDir = path.join(this.dir, PROBE_PREFIX)
     const file = path.join(probeDir, `probe-${this.runId}-${randomBytes(4).toString('hex')}`)

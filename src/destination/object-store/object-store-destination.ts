@@ -96,6 +96,10 @@ export class ObjectStoreDestination implements Destination {
     await this.store.close()
   }
 
+  async isSealed(runId: string): Promise<boolean> {
+    return this.store.exists(this.prefix + runManifestName(runId))
+  }
+
   async probe(): Promise<ProbeReport> {
     const key = `${this.prefix}${PROBE_PREFIX}probe-${this.runId}-${randomBytes(4).toString('hex')}`
     const url = this.store.url(key)

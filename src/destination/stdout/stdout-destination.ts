@@ -49,6 +49,11 @@ export class StdoutDestination implements Destination {
   /** No manifest: the reader of the pipe gets the data and the exit code. */
   async seal(): Promise<void> {}
 
+  /** Nothing is sealed on a stream: a run that stopped has nothing to roll forward. */
+  async isSealed(): Promise<boolean> {
+    return false
+  }
+
   async probe(): Promise<ProbeReport> {
     return { location: this.location, steps: ['standard output needs no probe'] }
   }

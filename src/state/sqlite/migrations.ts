@@ -103,8 +103,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: 'run journal and export run locks',
+    description: 'run journal, export run locks and prepared completions',
     up: `
+      ALTER TABLE runs ADD COLUMN prepared_at TEXT;
+      ALTER TABLE runs ADD COLUMN prepared_cursor_json TEXT;
+
       CREATE TABLE events (
         seq         INTEGER PRIMARY KEY AUTOINCREMENT,
         run_id      TEXT NOT NULL,

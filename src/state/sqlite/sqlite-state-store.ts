@@ -6,7 +6,7 @@ import { isStaleRun } from '../stale.js'
 import type {
   BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput,
   CursorRecord, ExportLockHolder, ExportLockRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, JournalEvent,
-  JournalEventInput, ListChunkTasksOptions, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, ReopenRunInput,
+  JournalEventInput, ListChunkTasksOptions, PreparedCompletion, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, ReopenRunInput,
   ResetExportInput, ResetExportResult, RunMetrics, RunRecord, StateStore,
 } from '../types.js'
 import { exportLockedError, isStaleLock } from '../locks.js'
@@ -58,6 +58,28 @@ export class SqliteStateStore implements StateStore {
         // Write before cursor: the cursor advances in the transaction that commits the files, never earlier.
         if (options.cursor) this.writeCursor(this.requireRun(runId), options.cursor, summary.finishedAt)
       })
+    })
+  }
+
+  prepareCompletion(runId: string, cursor: CursorInput | null): void {
+    this.guard('prepare run completion', () => {
+      // durable: the seal that follows is what a later run trusts to roll this run forward
+      this.durably(() => {
+        const changes = this.db
+          .prepare("UPDATE runs SET prepared_at = ?, prepared_cursor_json = ? WHERE run_id = ? AND status = 'running'")
+          .run(toIso(new Date()), cursor === null ? null : JSON.stringify(cursor), runId).changes
+        if (changes === 0) throw this.notRunning(runId, 'prepare')
+      })
+    })
+  }
+
+  getPreparedCompletion(runId: string): PreparedCompletion | undefined {
+    return this.guard('read prepared completion', () => {
+      const row = this.db.prepare('SELECT prepared_at, prepared_cursor_json FROM runs WHERE run_id = ?').get(runId) as
+        | { prepared_at: string | null; prepared_cursor_json: string | null }
+        | undefined
+      if (row === undefined || row.prepared_at === null) return undefined
+      return { preparedAt: new Date(row.prepared_at), cursor: row.prepared_cursor_json === null ? null : (JSON.parse(row.prepared_cursor_json) as CursorInput) }
     })
   }
 
@@ -246,7 +268,7 @@ export class SqliteStateStore implements StateStore {
     this.guard('take export lock', () => {
       this.db.transaction(() => {
         const row = this.db.prepare('SELECT * FROM export_locks WHERE export_name = ?').get(exportName) as LockRow | undefined
-        if (row !== undefined && row.run_id !== holder.runId) {
+        if (row !== undefined && row.run_id !== holder.runId && !(row.pid === holder.pid && row.hostname === holder.hostname)) {
           const current = toLockRecord(row)
           if (!isStaleLock(current, os.hostname(), new Date())) throw exportLockedError(current)
         }

@@ -48,7 +48,7 @@ export class StateResetCommand extends RivetCommand {
 }
 
 /** A run in progress owns its chunks: clearing them under it would fail the run. */
-function refuseWhileRunning(state: StateStore, exportName: string): void {
+export function refuseWhileRunning(state: StateStore, exportName: string): void {
   const stale = new Set(state.findStaleRuns(exportName).map((r) => r.runId))
   const live = state.listRuns({ exportName, status: 'running' }).find((r) => !stale.has(r.runId))
   if (live === undefined) return
@@ -59,7 +59,7 @@ function refuseWhileRunning(state: StateStore, exportName: string): void {
 }
 
 /** One line saying what was cleared. */
-function describeReset(exportName: string, result: ResetExportResult, cursor: CursorRecord | undefined): string {
+export function describeReset(exportName: string, result: ResetExportResult, cursor: CursorRecord | undefined): string {
   const cleared: string[] = []
   if (result.cursorCleared && cursor) cleared.push(`the cursor (was ${cursor.value}, ${cursor.type}, set by run ${cursor.runId})`)
   if (result.chunkTasksCleared > 0) cleared.push(`${result.chunkTasksCleared} chunk checkpoint${result.chunkTasksCleared === 1 ? '' : 's'}`)
