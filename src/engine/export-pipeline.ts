@@ -51,6 +51,7 @@ export async function runPipeline(
   const { port1, port2 } = new MessageChannel()
   let writeChain: Promise<void> = Promise.resolve()
   let failure: RivetError | null = null
+  let received = 0
   const cancel = () => port1.postMessage({ type: 'cancel' } satisfies CoordinatorToWorker)
   const fail = (err: unknown) => {
     if (failure === null) {
@@ -78,6 +79,7 @@ export async function runPipeline(
     }
     // after a failure, batches still in the port are dropped unencoded (and never acknowledged)
     if (msg.type !== 'batch' || failure !== null) return
+    received++
     progress.batches++
     progress.rawBytes += msg.rawBytes
     const encoded = encodeBatch(pools, specOf(), msg.ipc, msg.rows)
@@ -99,10 +101,17 @@ export async function runPipeline(
 
   try {
     const outcome = (await pools.extract.run({ plan, port: port2 }, { transferList: [port2] })) as ExtractOutcome
-    // the worker may finish before its last batches are written: drain the chain first
+    // the worker answers once every batch was acknowledged, so the chain holds them all: drain it
     await writeChain
     if (failure !== null) throw failure
     if (!outcome.ok) throw RivetError.fromJSON(outcome.error)
+    if (received !== outcome.batches) {
+      // never report a read complete whose batches did not all reach the files
+      throw new RivetError('RIVET_INTERNAL', `the extraction sent ${outcome.batches} batch(es) but ${received} were written`, {
+        hint: 'run again; this is a bug in rivet, please report it with the log',
+        details: { sent: outcome.batches, written: received },
+      })
+    }
     return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats, cursor: outcome.cursor }
   } catch (err) {
     await writeChain.catch(() => undefined)

@@ -36,11 +36,15 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
       plan.source === 'mysql'
         ? await (await import('../source/mysql/index.js')).readMysqlBatches(plan, sink, sizer, abort.signal)
         : await readPgBatches(plan, sink, sizer, abort.signal)
+    // the outcome travels on the pool's channel, the batches on this port: messages on two
+    // channels are not ordered, so the outcome waits until the coordinator has written (acked) every batch
+    await sink.settled()
     const { current, smallest, largest } = sizer.stats
     return {
       ok: true,
       rows: result.rows,
-      batches: result.batches,
+      // what was posted on the port, which the coordinator checks against what it wrote
+      batches: sink.sent,
       cursor: result.cursor,
       stats: {
         strategy: plan.strategy.type,
@@ -65,6 +69,7 @@ class PortBatchSink implements BatchSink {
   private inFlight = 0
   private seq = 0
   private waiters: (() => void)[] = []
+  private settlers: (() => void)[] = []
   private cancelled = false
   rows = 0
   maxStatementMs = 0
@@ -90,6 +95,11 @@ class PortBatchSink implements BatchSink {
     return new Promise((resolve) => this.waiters.push(resolve))
   }
 
+  /** Resolves once every batch sent was acknowledged (or the coordinator gave up). */
+  async settled(): Promise<void> {
+    while (!this.cancelled && this.inFlight > 0) await new Promise<void>((resolve) => this.settlers.push(resolve))
+  }
+
   statement(ms: number, rows: number, bytes: number, sizeHint: number): void {
     this.maxStatementMs = Math.max(this.maxStatementMs, ms)
     this.totalStatementMs += ms
@@ -97,9 +107,14 @@ class PortBatchSink implements BatchSink {
     this.port.postMessage(message)
   }
 
+  /** Batches posted so far. */
+  get sent(): number {
+    return this.seq
+  }
+
   ack(): void {
     this.inFlight--
-    if (this.inFlight < this.maxInFlight) this.wake()
+    if (this.inFlight < this.maxInFlight || this.inFlight === 0) this.wake()
   }
 
   /** The coordinator gave up: release every reader waiting for credit. */
@@ -109,8 +124,9 @@ class PortBatchSink implements BatchSink {
   }
 
   private wake(): void {
-    const waiters = this.waiters
+    const waiters = [...this.waiters, ...this.settlers]
     this.waiters = []
+    this.settlers = []
     for (const w of waiters) w()
   }
 }

@@ -285,16 +285,29 @@ class MysqlBatchPump extends BatchShipper {
           return ROW_MARKER
         },
       }
-      const query = this.raw.query({ sql, rowsAsArray: true })
-      Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined })
-      query.on('error', (err: unknown) => {
+      const fail = (err: unknown) => {
         if (failed) return
         failed = true
+        detach()
         if (signal.aborted) reject(new RivetError('RIVET_CANCELLED', 'the extraction was cancelled', { cause: err }))
         else reject(err instanceof RivetError ? err : classifyMysqlError(err))
-      })
+      }
+      // mysql2 tells a query without a callback nothing when its connection dies (reset, server gone):
+      // it emits on the connection only, so the read listens there too or it would wait forever
+      const onConnectionError = (err: unknown) => fail(err)
+      const onConnectionEnd = () => fail(Object.assign(new Error('the server closed the connection during the query'), { code: 'PROTOCOL_CONNECTION_LOST' }))
+      const detach = () => {
+        this.raw.removeListener('error', onConnectionError)
+        this.raw.removeListener('end', onConnectionEnd)
+      }
+      this.raw.on('error', onConnectionError)
+      this.raw.on('end', onConnectionEnd)
+      const query = this.raw.query({ sql, rowsAsArray: true })
+      Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined })
+      query.on('error', fail)
       query.on('end', () => {
         if (failed) return
+        detach()
         this.sourceBytes += bytes
         resolve({ rows, bytes, lastKey: rows === 0 || !keyed ? null : lastKey.values() })
       })
