@@ -3,7 +3,7 @@ import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
 import { openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
-import { defaultStatePath, openStateStore } from '../state/index.js'
+import { openConfiguredState } from '../state/index.js'
 import type { CursorInput, RunRecord, StateStore } from '../state/index.js'
 import type { PipelineProgress } from './export-pipeline.js'
 import { runChunkedExport } from './chunked-runner.js'
@@ -48,7 +48,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const log = options.log ?? (() => undefined)
   const stdoutTaken = checkStdoutAlone(selected)
   checkPanicEnvironment()
-  const state = openStateStore(defaultStatePath(config.configPath))
+  const state = openConfiguredState(config.configPath)
   // one extraction thread per concurrent chunk reader; threads start on demand up to this count
   const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
   const results: ExportResult[] = []

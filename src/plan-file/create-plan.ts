@@ -4,7 +4,7 @@ import { checkStdoutAlone, planChunkedRun, planExportRead, toPlannedColumns } fr
 import type { ChunkLayout, ExportReadPlan } from '../engine/index.js'
 import { chunkPredicate, EXPORTED_AT_COLUMN, mysqlTypedLiteral, pgTypedLiteral, ROW_HASH_COLUMN } from '../plan/index.js'
 import type { ExtractPlan } from '../plan/index.js'
-import { defaultStatePath, openStateStore } from '../state/index.js'
+import { openConfiguredState } from '../state/index.js'
 import type { CursorRecord, StateStore } from '../state/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
@@ -33,7 +33,7 @@ export async function createPlan(options: CreatePlanOptions): Promise<PlanFile> 
   const selected = selectExports(config, options.exports ?? [])
   checkStdoutAlone(selected)
   const now = options.now ?? new Date()
-  const state = openStateStore(defaultStatePath(file.path))
+  const state = openConfiguredState(file.path)
   try {
     const secret = ensurePlanSecret(state)
     const exports: PlannedExport[] = []

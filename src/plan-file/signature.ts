@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { defaultStatePath, openStateStore } from '../state/index.js'
+import { openExistingState } from '../state/index.js'
 import type { StateStore } from '../state/index.js'
 import { canonicalJson } from './canonical-json.js'
 import type { PlanBody, PlanFile } from './types.js'
@@ -40,9 +39,8 @@ export function hasValidSignature(plan: Record<string, unknown>, secret: string)
  * file or no secret yet. Whoever can read the state file can sign plans for it.
  */
 export function readPlanSecret(configPath: string): string | undefined {
-  const statePath = defaultStatePath(configPath)
-  if (!existsSync(statePath)) return undefined
-  const state = openStateStore(statePath)
+  const state = openExistingState(configPath)
+  if (state === null) return undefined
   try {
     return state.getSecret(PLAN_SECRET_NAME)
   } finally {

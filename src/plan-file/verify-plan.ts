@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs'
 import { parseConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig } from '../config/index.js'
 import type { PlannedRun } from '../engine/index.js'
 import { RivetError } from '../errors/index.js'
-import { defaultStatePath, openStateStore } from '../state/index.js'
+import { openExistingState, resolveStateTarget } from '../state/index.js'
 import type { CursorRecord } from '../state/index.js'
 import { readConfigFile } from './config-file.js'
 import { tampered } from './read-plan.js'
@@ -44,9 +43,9 @@ export interface VerifiedPlan {
 export function verifyPlan(unverified: UnverifiedPlan, options: VerifyPlanOptions = {}): VerifiedPlan {
   const doc = unverified.document
   const configPath = options.configPath ?? doc.config_path
-  const statePath = defaultStatePath(configPath)
-  if (!existsSync(statePath)) throw tampered(unverified.path, `cannot be verified: there is no state file at ${statePath}, where its signing secret is kept`, { details: { statePath } })
-  const state = openStateStore(statePath)
+  const statePath = resolveStateTarget(configPath).location
+  const state = openExistingState(configPath)
+  if (state === null) throw tampered(unverified.path, `cannot be verified: there is no state file at ${statePath}, where its signing secret is kept`, { details: { statePath } })
   try {
     const secret = state.getSecret(PLAN_SECRET_NAME)
     if (secret === undefined) throw tampered(unverified.path, `cannot be verified: state file ${statePath} holds no plan-signing secret`, { details: { statePath } })

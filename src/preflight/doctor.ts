@@ -6,7 +6,7 @@ import { toRivetError, type RivetError } from '../errors/index.js'
 import { mysqlSourceOf, pgSourceOf } from '../plan/index.js'
 import type { SourceConnectParams } from '../plan/index.js'
 import { classifyPgError, describePgExport, openPgClient, toConnectParams } from '../source/pg/index.js'
-import { defaultStatePath, openStateStore } from '../state/index.js'
+import { openConfiguredState, resolveStateTarget } from '../state/index.js'
 
 /** One finding of `rivet doctor`. */
 export interface DoctorCheck {
@@ -76,12 +76,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 }
 
 function checkState(config: ResolvedConfig): DoctorCheck {
-  const path = defaultStatePath(config.configPath)
   try {
-    const existed = existsSync(path)
-    const state = openStateStore(path)
+    const target = resolveStateTarget(config.configPath)
+    const existed = target.kind === 'postgres' || existsSync(target.path)
+    const state = openConfiguredState(config.configPath)
     state.close()
-    return { subject: 'state', status: 'ok', message: `${path}${existed ? '' : ' (created)'}: writable` }
+    return { subject: 'state', status: 'ok', message: `${target.location}${existed ? '' : ' (created)'}: writable` }
   } catch (err) {
     return failed('state', toRivetError(err))
   }

@@ -1,0 +1,6 @@
+export { PostgresStateStore } from './postgres-state-store.js'
+export { openPostgresStateStore, openExistingPostgresStateStore } from './open-postgres.js'
+export type { PostgresStateOptions } from './open-postgres.js'
+export { PG_MIGRATIONS, PG_LATEST_SCHEMA_VERSION } from './migrations.js'
+export { DEFAULT_STATE_SCHEMA, STATE_URL_ENV, isPostgresUrl, parseStateUrl } from './state-url.js'
+export type { StateUrl } from './state-url.js'
