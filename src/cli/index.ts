@@ -13,6 +13,9 @@ import { SchemaConfigCommand } from './commands/schema/config.js'
 import { StateChunksCommand } from './commands/state/chunks.js'
 import { StateFilesCommand } from './commands/state/files.js'
 import { StateResetCommand } from './commands/state/reset.js'
+import { ValidateCommand } from './commands/validate.js'
+import { ReconcileCommand } from './commands/reconcile.js'
+import { RepairCommand } from './commands/repair.js'
 import { StateResetChunksCommand } from './commands/state/reset-chunks.js'
 import { StateShowCommand } from './commands/state/show.js'
 import { JournalCommand } from './commands/journal.js'
@@ -21,7 +24,7 @@ import { renderErrorJson, renderErrorText } from './render/errors.js'
 /** Build the CLI with every command registered. */
 export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
-  const commands = [RunCommand, PlanCommand, ApplyCommand, CheckCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, StateResetChunksCommand, StateShowCommand, JournalCommand, MetricsCommand, SchemaConfigCommand, InitCommand]
+  const commands = [RunCommand, PlanCommand, ApplyCommand, CheckCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, StateResetChunksCommand, StateShowCommand, JournalCommand, MetricsCommand, SchemaConfigCommand, InitCommand, ValidateCommand, ReconcileCommand, RepairCommand]
   for (const command of commands) cli.register(command)
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)

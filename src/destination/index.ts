@@ -8,4 +8,5 @@ export { ObjectStoreDestination, ObjectSink, contentTypeOf, normalizePrefix } fr
 export type { ObjectStore, ObjectUpload } from './object-store/index.js'
 export { StdoutDestination } from './stdout/index.js'
 export { openDestination } from './open-destination.js'
+export { FileChecksum } from './checksum.js'
 export type { OpenDestinationOptions } from './open-destination.js'

@@ -97,6 +97,12 @@ export const ERROR_CODES = {
   RIVET_INIT_OUTPUT_EXISTS: config('pass --force to replace the file, or write elsewhere with -o (-o - prints to stdout)'),
   RIVET_INIT_NO_TABLES: config('check --schema (or --table) and the --include/--exclude patterns; only base tables are listed, views are not'),
   RIVET_INIT_WRITE: config('check that the folder of -o exists and is writable'),
+
+  // verification: `rivet validate`, `rivet reconcile`, `rivet repair`
+  RIVET_VALIDATE_MISMATCH: integrity('the stored files do not match the manifest or the state (each problem is listed): run the export again, or restore the files from a copy'),
+  RIVET_RECONCILE_MISMATCH: integrity('the rows written differ from the rows in the source (each mismatch is listed): `rivet repair -e NAME` shows what it would export again'),
+  RIVET_RUN_NOT_FOUND: config('name a completed run of the export: `rivet metrics -c rivet.yaml -e NAME` lists its runs'),
+  RIVET_VERIFY_PLAN_CHANGED: config('the export\'s settings changed since the run, so its chunks no longer describe the same rows: restore the config the run used, or run the export again and check that run'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -108,6 +108,34 @@ export class GcsStore implements ObjectStore {
     }
   }
 
+  async stat(key: string): Promise<{ readonly bytes: number } | null> {
+    try {
+      const [metadata] = await this.bucketRef.file(key).getMetadata()
+      return { bytes: Number(metadata.size ?? 0) }
+    } catch (err) {
+      if (isObjectNotFound(err)) return null
+      throw toGcsError(err, 'inspect', this.url(key))
+    }
+  }
+
+  async readStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    // a read stream reports a missing object only once consumed: ask first
+    if ((await this.stat(key)) === null) return null
+    const url = this.url(key)
+    return mapStreamErrors(this.bucketRef.file(key).createReadStream(), (err) => toGcsError(err, 'read', url))
+  }
+
+  async readRange(key: string, start: number, length: number): Promise<Buffer | null> {
+    if (length <= 0) return (await this.exists(key)) ? Buffer.alloc(0) : null
+    try {
+      const [contents] = await this.bucketRef.file(key).download({ start, end: start + length - 1 })
+      return contents
+    } catch (err) {
+      if (isObjectNotFound(err)) return null
+      throw toGcsError(err, 'read', this.url(key))
+    }
+  }
+
   async remove(key: string): Promise<void> {
     try {
       await this.bucketRef.file(key).delete({ ignoreNotFound: true })
@@ -256,6 +284,15 @@ class GcsUpload implements ObjectUpload {
       stream.once('close', onStop)
       if (stream.destroyed) settle(true)
     })
+  }
+}
+
+/** Pass the chunks of `source` on, turning a failure while streaming into the store's error. */
+async function* mapStreamErrors(source: AsyncIterable<Uint8Array>, map: (err: unknown) => RivetError): AsyncGenerator<Uint8Array> {
+  try {
+    yield* source
+  } catch (err) {
+    throw map(err)
   }
 }
 

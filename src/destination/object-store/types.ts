@@ -31,6 +31,12 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array, options: { readonly contentType: string; readonly ifAbsent: boolean }): Promise<void>
   /** The object's bytes, or null when there is none. */
   read(key: string): Promise<Buffer | null>
+  /** The object's size in bytes, or null when there is none. */
+  stat(key: string): Promise<{ readonly bytes: number } | null>
+  /** The object's bytes as a stream (for large objects), or null when there is none. Errors while streaming are mapped like the others. */
+  readStream(key: string): Promise<AsyncIterable<Uint8Array> | null>
+  /** `length` bytes from offset `start` (fewer at the object's end), or null when there is none. */
+  readRange(key: string, start: number, length: number): Promise<Buffer | null>
   /** Delete an object; a missing object is fine. */
   remove(key: string): Promise<void>
   /** Release connections. */

@@ -86,6 +86,41 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async stat(key: string): Promise<{ readonly bytes: number } | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      return { bytes: out.ContentLength ?? 0 }
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw toS3Error(err, 'inspect', this.url(key))
+    }
+  }
+
+  async readStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    const url = this.url(key)
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      // in Node the body is an IncomingMessage: a Readable, consumed chunk by chunk
+      const body = (out.Body ?? []) as unknown as AsyncIterable<Uint8Array>
+      return mapStreamErrors(body, (err) => toS3Error(err, 'read', url))
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw toS3Error(err, 'read', url)
+    }
+  }
+
+  async readRange(key: string, start: number, length: number): Promise<Buffer | null> {
+    if (length <= 0) return (await this.exists(key)) ? Buffer.alloc(0) : null
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${start + length - 1}` }))
+      if (out.Body === undefined) return Buffer.alloc(0)
+      return Buffer.from(await out.Body.transformToByteArray())
+    } catch (err) {
+      if (isNotFound(err)) return null
+      throw toS3Error(err, 'read', this.url(key))
+    }
+  }
+
   async remove(key: string): Promise<void> {
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
@@ -186,6 +221,15 @@ class S3Upload implements ObjectUpload {
     this.body.destroy()
     await this.upload.abort().catch(() => undefined)
     await this.done.catch(() => undefined)
+  }
+}
+
+/** Pass the chunks of `source` on, turning a failure while streaming into the store's error. */
+async function* mapStreamErrors(source: AsyncIterable<Uint8Array>, map: (err: unknown) => RivetError): AsyncGenerator<Uint8Array> {
+  try {
+    yield* source
+  } catch (err) {
+    throw map(err)
   }
 }
 
