@@ -27,6 +27,13 @@ function describeKind(value: unknown): string {
   return `a ${typeof value}`
 }
 
+/** Text from `${VAR}` may be a secret (`url_env: ${DATABASE_URL}` by mistake): messages never quote it. */
+const FROM_ENV = 'a value from the environment (not shown)'
+
+function isFromEnv(path: ConfigPath, ctx: Context): boolean {
+  return ctx.substituted.has(formatPath(path))
+}
+
 function expected(spec: TypeSpec): string {
   switch (spec.kind) {
     case 'string': return `a ${(spec.format && FORMATS[spec.format].label) ?? 'string'}`
@@ -94,7 +101,7 @@ function validateString(spec: StringSpec, value: unknown, path: ConfigPath, ctx:
   const problem = FORMATS[spec.format].check(value)
   if (problem === null) return value
   // a secret's own text must not reach the message, and format problems quote the value
-  const message = spec.secret ? `${formatPath(path)} has an invalid format` : `${formatPath(path)}: ${problem}`
+  const message = spec.secret || isFromEnv(path, ctx) ? `${formatPath(path)} has an invalid format${spec.secret ? '' : `: ${FROM_ENV}`}` : `${formatPath(path)}: ${problem}`
   ctx.issues.add('RIVET_CONFIG_FORMAT', path, message, `expected ${FORMATS[spec.format].doc}`)
   return INVALID
 }
@@ -138,7 +145,8 @@ function validateBoolean(value: unknown, path: ConfigPath, ctx: Context): unknow
 function validateEnum(spec: EnumSpec, value: unknown, path: ConfigPath, ctx: Context): unknown {
   if (typeof value !== 'string') return typeError(spec, value, path, ctx)
   if (spec.values.includes(value)) return value
-  const message = `${formatPath(path)} must be one of ${spec.values.join(', ')}, got '${value}'${didYouMean(value, spec.values)}`
+  const got = isFromEnv(path, ctx) ? FROM_ENV : `'${value}'${didYouMean(value, spec.values)}`
+  const message = `${formatPath(path)} must be one of ${spec.values.join(', ')}, got ${got}`
   ctx.issues.add('RIVET_CONFIG_ENUM', path, message, `allowed values: ${spec.values.join(', ')}`)
   return INVALID
 }
@@ -147,7 +155,7 @@ function validateSize(spec: SizeSpec, value: unknown, path: ConfigPath, ctx: Con
   if (typeof value !== 'string' && typeof value !== 'number') return typeError(spec, value, path, ctx)
   const bytes = parseSize(value)
   if (bytes === null) {
-    const shown = typeof value === 'string' ? `'${value}'` : String(value)
+    const shown = isFromEnv(path, ctx) ? FROM_ENV : typeof value === 'string' ? `'${value}'` : String(value)
     ctx.issues.add('RIVET_CONFIG_FORMAT', path, `${formatPath(path)}: ${shown} is not a size`, `use a whole number of bytes or a number with one of ${SIZE_UNITS.join(', ')} (1MB = 1000*1000 bytes, 1MiB = 1024*1024)`)
     return INVALID
   }
@@ -185,7 +193,8 @@ function reportRepeats(items: readonly unknown[], path: ConfigPath, ctx: Context
       return
     }
     const where = [...path, index]
-    ctx.issues.add('RIVET_CONFIG_FORMAT', where, `${formatPath(where)}: '${String(item)}' repeats ${formatPath([...path, seen])}`, `list each entry of ${formatPath(path)} once`)
+    const shown = isFromEnv(where, ctx) ? 'a value from the environment' : `'${String(item)}'`
+    ctx.issues.add('RIVET_CONFIG_FORMAT', where, `${formatPath(where)}: ${shown} repeats ${formatPath([...path, seen])}`, `list each entry of ${formatPath(path)} once`)
   })
 }
 

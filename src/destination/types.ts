@@ -52,6 +52,8 @@ export interface ManifestFile {
   readonly xxh3: string
   /** Chunk number of a chunked export; absent otherwise. */
   readonly chunk?: number
+  /** The run that wrote the file, when it is not the manifest's run (a repair run carries its original's files). */
+  readonly run_id?: string
 }
 
 /** What `manifest.json` and `manifest-<run_id>.json` say about a completed run. */
@@ -71,6 +73,11 @@ export interface RunManifest {
   readonly checksum: 'xxh3-64'
   readonly files: readonly ManifestFile[]
   readonly schema: { readonly columns: readonly ManifestColumn[] }
+  /**
+   * Set on a repair run (`rivet repair --execute`): the run whose chunks it read again. Its
+   * `files` are the whole export — its own files for those chunks, the original's for the rest.
+   */
+  readonly repair_of?: string
 }
 
 /** What a destination probe found: where it wrote, and each step it took. */

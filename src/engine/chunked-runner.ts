@@ -11,7 +11,7 @@ import {
 import type { ChunkRange } from '../plan/index.js'
 import { clampParallelism } from '../source/connection-budget.js'
 import { toConnectParams } from '../source/pg/index.js'
-import type { RunRecord } from '../state/index.js'
+import type { FileRecord, RunRecord, StateStore } from '../state/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { openChunkSource } from './chunk-source.js'
@@ -113,7 +113,8 @@ export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport, 
     }
   })
   if (planning.layout === 'single') return runExport(ctx, exp)
-  return runChunks(ctx, exp, planning.source, planning.layout, planning.parallel, planHash, planning.resumed, planningRetries)
+  const repairOf = planned?.repairOf !== undefined ? requireRepairable(ctx, exp, planned.repairOf) : undefined
+  return runChunks(ctx, exp, planning.source, planning.layout, planning.parallel, planHash, planning.resumed, planningRetries, repairOf)
 }
 
 /** The interrupted checkpointed run being continued, with its unfinished chunks. */
@@ -121,6 +122,40 @@ interface ResumedRun {
   readonly run: RunRecord
   readonly pending: ChunkRange[]
   readonly done: number
+}
+
+/** The run a repair reads chunks of again: a completed, chunked run of this export. */
+function requireRepairable(ctx: ExportContext, exp: ResolvedExport, runId: string): string {
+  const run = ctx.state.getRun(runId)
+  if (run === undefined || run.exportName !== exp.name || run.status !== 'completed' || run.mode !== 'chunked') {
+    throw new RivetError('RIVET_RUN_NOT_FOUND', `export ${exp.name}: run ${runId} is not a completed chunked run of the export; there is nothing to repair in it`, {
+      details: { export: exp.name, runId, status: run?.status ?? null, mode: run?.mode ?? null },
+    })
+  }
+  return runId
+}
+
+/**
+ * The files that hold each chunk of `base` now: the base run's, unless a later completed repair of
+ * it read the chunk again — then the newest such repair's (none, if the chunk came back empty).
+ */
+function latestChunkFiles(state: StateStore, exportName: string, base: string): FileRecord[] {
+  const byChunk = new Map<number, FileRecord[]>()
+  const take = (runId: string, chunks: Iterable<number>) => {
+    const own = state.listFiles({ runId }).filter((f) => f.chunkIndex !== null)
+    for (const chunk of chunks) byChunk.set(chunk, own.filter((f) => f.chunkIndex === chunk))
+  }
+  if (state.getRun(base)?.status === 'completed') {
+    const chunks = new Set(state.listFiles({ runId: base }).map((f) => f.chunkIndex).filter((c): c is number => c !== null))
+    take(base, chunks)
+  }
+  // oldest first: a later repair of a chunk supersedes an earlier one
+  for (const event of state.listEvents({ exportName, kind: 'plan' })) {
+    if (event.data?.repair_of !== base || state.getRun(event.runId)?.status !== 'completed') continue
+    const chunks = Array.isArray(event.data.chunks) ? event.data.chunks.filter((c): c is number => typeof c === 'number') : []
+    take(event.runId, chunks)
+  }
+  return [...byChunk.values()].flat()
 }
 
 /** The layout of a sealed plan: its column, resolved against the source, and its ranges as they are. */
@@ -280,6 +315,7 @@ async function runChunks(
   planHash: string,
   resumed: ResumedRun | null,
   planningRetries: readonly RetryNotice[],
+  repairOf?: string,
 ): Promise<ExportResult> {
   const chunked = exp.chunked!
   const began = new Date()
@@ -307,8 +343,11 @@ async function runChunks(
   const pending = resumed?.pending ?? [...layout.ranges]
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
-  journal.record('plan', `${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${resumed !== null ? `, resumed with ${pending.length} to read` : ''}`, {
+  const repairNote = repairOf === undefined ? '' : `, repairing run ${repairOf}: chunk(s) ${layout.ranges.map((r) => r.index).join(', ')} read again`
+  journal.record('plan', `${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${resumed !== null ? `, resumed with ${pending.length} to read` : ''}${repairNote}`, {
     strategy: 'chunked', chunks: total, toRead: pending.length, parallel, column: layout.column.name, checkpoint: chunked.checkpoint, resumed: resumed !== null,
+    // `rivet reconcile` links a repair run to the run it repaired through these two fields
+    ...(repairOf === undefined ? {} : { repair_of: repairOf, chunks: layout.ranges.map((r) => r.index) }),
   })
   const destination = await openDestination(exp.destination, { vars: { export: exp.name, date: startedAt }, runId })
   if (resumed !== null) {
@@ -370,7 +409,10 @@ async function runChunks(
     // never seal a set of files that does not hold every row the chunks read
     assertFilesHoldRows(exp, chunked.checkpoint ? ctx.state.listChunkTasks({ runId }) : null, allFiles, totalRows)
     ctx.state.prepareCompletion(runId, null)
-    await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: allFiles })
+    // a repair run's manifest is the whole export: the original's files stand in for the chunks not read again
+    const read = new Set(layout.ranges.map((r) => r.index))
+    const carried = repairOf === undefined ? [] : latestChunkFiles(ctx.state, exp.name, repairOf).filter((f) => !read.has(f.chunkIndex!))
+    await sealRun(destination, { exp, runId, startedAt, finishedAt: new Date(), columns, files: [...allFiles, ...carried], repairOf })
     panicPoint('after_manifest_update')
     const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
     const durationMs = Date.now() - began.getTime()

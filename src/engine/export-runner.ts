@@ -7,7 +7,7 @@ import { RivetError, toRivetError } from '../errors/index.js'
 import { BatchBuilder } from '../arrow/index.js'
 import { buildMysqlExtractPlan, buildPgExtractPlan, MYSQL_INCREMENTAL_DIALECT, mysqlSourceOf, pgSourceOf, planMetaColumns, planPgIncremental } from '../plan/index.js'
 import type { ChunkRange, ExtractPlan, PgIncrementalRead, PgReadStrategy, SourceConnectParams, StoredCursor, TieHandling } from '../plan/index.js'
-import { describePgExport, openPgClient, pgRowEstimate, quoteIdent, toConnectParams } from '../source/pg/index.js'
+import { describePgExport, openPgClient, pgRowEstimate, toConnectParams } from '../source/pg/index.js'
 import type { PgExportFacts } from '../source/pg/index.js'
 import type { StateStore } from '../state/index.js'
 import { describeType } from '../types/index.js'
@@ -105,6 +105,14 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
       return attemptRead
     })
     const { result, incremental, written } = read
+    // never publish (or move a cursor past) rows the files do not hold
+    const inFiles = written.reduce((n, w) => n + w.rows, 0)
+    if (inFiles !== result.rows) {
+      throw new RivetError('RIVET_INTERNAL', `export ${exp.name}: the read returned ${result.rows} row(s) but the files hold ${inFiles}; the run is not published`, {
+        hint: 'run again; this is a bug in rivet, please report it with the log',
+        details: { export: exp.name, read: result.rows, inFiles },
+      })
+    }
     panicPoint('after_source_read')
     const files = await publishFiles(ctx.state, runId, exp, read.destination, written, journal)
     const cursor = incremental !== null && result.cursor !== undefined && result.cursor.value !== null
@@ -324,6 +332,12 @@ export interface PlannedRun {
   readonly cursor?: StoredCursor | null
   /** Chunked exports: the chunk column, ranges and readers; 'single' reads the export in one snapshot. */
   readonly chunks?: PlannedChunks | 'single'
+  /**
+   * A repair (`rivet repair --execute`): the completed chunked run whose chunks `chunks` reads again.
+   * The new run's manifest then lists the whole export: its own files for those chunks and the
+   * original run's files for every other chunk. Nothing of the original is removed or replaced.
+   */
+  readonly repairOf?: string
 }
 
 /** A source column as a plan records it. */

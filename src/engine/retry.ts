@@ -31,9 +31,14 @@ export function isRetryable(error: RivetError): boolean {
   return error.exitCode === 2 && !NEVER_RETRIED.has(error.code)
 }
 
-/** The run-level retry policy of an export: `tuning.max_retries` retries after the first attempt. */
+/**
+ * The run-level retry policy of an export: `tuning.max_retries` retries after the first attempt.
+ * Standard output cannot take back what it already wrote, so an export to it is never retried
+ * as a whole: a second attempt would repeat rows the reader has already consumed.
+ */
 export function exportRetryPolicy(exp: ResolvedExport): RetryPolicy {
-  return { maxAttempts: exp.tuning.maxRetries + 1, baseDelayMs: exp.tuning.retryBackoffMs, maxDelayMs: MAX_RETRY_DELAY_MS }
+  const maxAttempts = exp.destination.type === 'stdout' ? 1 : exp.tuning.maxRetries + 1
+  return { maxAttempts, baseDelayMs: exp.tuning.retryBackoffMs, maxDelayMs: MAX_RETRY_DELAY_MS }
 }
 
 /**

@@ -73,6 +73,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
           log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
         }
         const planned = options.planned?.get(exp.name)
+        if (!(options.resume && exp.mode === 'chunked')) await discardSupersededRuns(exp, state, log)
         const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
         results.push(result)
         // a resumed run holds the lock under its own id
@@ -137,6 +138,35 @@ async function recoverInterruptedRuns(config: ResolvedConfig, state: StateStore,
       log(`export ${run.exportName}: could not clean up interrupted run ${run.runId}: ${toRivetError(err).message}`)
       // an unprepared run cannot have sealed anything: it is interrupted whatever the destination says
       if (state.getPreparedCompletion(run.runId) === undefined) state.markInterrupted([run.runId], 'the process running it stopped before it finished')
+    }
+  }
+}
+
+/**
+ * A new run of an export starts over: the chunk files that earlier unfinished checkpointed runs
+ * published (kept for a `--resume` that is not coming now) are in no manifest and would never be,
+ * so they are removed. Each run is settled once; its journal says what was removed.
+ */
+async function discardSupersededRuns(exp: ResolvedExport, state: StateStore, log: (line: string) => void): Promise<void> {
+  // newest first; runs before the last completed one were settled when it started
+  for (const run of state.listRuns({ exportName: exp.name })) {
+    if (run.status === 'completed') break
+    if (run.status !== 'failed' && run.status !== 'interrupted') continue
+    const files = state.listFiles({ runId: run.runId })
+    if (files.length === 0 || state.listEvents({ runId: run.runId, kind: 'recovery' }).some((e) => e.data?.superseded === true)) continue
+    try {
+      const destination = await openDestination(exp.destination, { vars: { export: exp.name, date: run.startedAt }, runId: run.runId })
+      let removed: string[] = []
+      try {
+        removed = await destination.removeUnrecorded(files.map((f) => f.fileName))
+      } finally {
+        await destination.abort().catch(() => undefined)
+      }
+      const message = `run ${run.runId} was not resumed and this run starts over; removed the ${removed.length} file(s) of its completed chunks (they are in no manifest)`
+      if (removed.length > 0) log(`export ${exp.name}: ${message}`)
+      state.appendEvent(run.runId, exp.name, { kind: 'recovery', message, data: { superseded: true, removedFiles: removed } })
+    } catch (err) {
+      log(`export ${exp.name}: warning: could not remove the files of unfinished run ${run.runId}: ${toRivetError(err).message}`)
     }
   }
 }

@@ -11,15 +11,21 @@ export interface ManifestInput {
   readonly startedAt: Date
   readonly finishedAt: Date
   readonly columns: readonly ColumnSpec[]
-  /** Every file of the run, as recorded in the state store. */
+  /** Every file of the run, as recorded in the state store (a repair run: also the original's files it carries). */
   readonly files: readonly FileRecord[]
+  /** A repair run: the run whose chunks it read again. */
+  readonly repairOf?: string
 }
 
 /** The manifest of a completed run: its files with their checksums, and the schema they share. */
 export function buildRunManifest(input: ManifestInput): RunManifest {
   const files = [...input.files]
     .sort((a, b) => a.fileName.localeCompare(b.fileName))
-    .map((f) => ({ name: f.fileName, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3, ...(f.chunkIndex !== null && f.chunkIndex !== undefined ? { chunk: f.chunkIndex } : {}) }))
+    .map((f) => ({
+      name: f.fileName, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3,
+      ...(f.chunkIndex !== null && f.chunkIndex !== undefined ? { chunk: f.chunkIndex } : {}),
+      ...(f.runId !== input.runId ? { run_id: f.runId } : {}),
+    }))
   return {
     manifest_version: 1,
     export: input.exp.name,
@@ -37,6 +43,7 @@ export function buildRunManifest(input: ManifestInput): RunManifest {
     schema: {
       columns: input.columns.map((c) => ({ name: c.name, type: describeType(c.type), arrow_type: String(toArrowType(c.type)), nullable: c.nullable, source_type: c.sourceType })),
     },
+    ...(input.repairOf !== undefined ? { repair_of: input.repairOf } : {}),
   }
 }
 

@@ -5,7 +5,6 @@ import type { RivetError } from '../errors/index.js'
 import type { StateStore } from '../state/index.js'
 import { runReconcile } from './reconcile.js'
 import type { ChunkReconciliation, ReconcileReport } from './reconcile.js'
-import { REPAIR_EVENT_KIND, REPAIR_OF_KEY } from './run-selection.js'
 
 export interface RepairOptions {
   readonly config: ResolvedConfig
@@ -73,7 +72,6 @@ export async function runRepair(options: RepairOptions): Promise<RepairReport> {
   const result = run.results[0]
   if (result === undefined) return { ...report, executed: true }
   if (result.status !== 'completed') return { ...report, executed: true, repairRunId: result.runId, runError: result.error }
-  if (action.kind === 'chunks') recordRepair(options, result.runId, before.runId!, action.chunks)
   // a chunk repair is reconciled with its original run; a new whole run is the latest run itself
   const after = await runReconcile({ config: options.config, openState: options.openState, exportName: options.exportName, runId: action.kind === 'chunks' ? before.runId! : undefined, log: options.log })
   return { ...report, executed: true, repairRunId: result.runId, after }
@@ -88,21 +86,6 @@ async function runRepairRun(options: RepairOptions, before: ReconcileReport, act
   // each range keeps its original chunk index, so the new files carry the same chunk numbers
   const ranges = action.chunks.map((c) => ({ index: c.index, lo: c.lo, hi: c.hi }))
   const chunks = { column: before.chunkColumn!, ranges, parallel: exp!.chunked!.parallel }
-  return runExports({ ...common, planned: new Map([[options.exportName, { chunks }]]) })
-}
-
-/** Link the repair run to the run it repaired, in the journal: reconcile reads the link back. */
-function recordRepair(options: RepairOptions, repairRunId: string, originalRunId: string, chunks: readonly ChunkReconciliation[]): void {
-  const state = options.openState()
-  if (state === null) return
-  try {
-    const indexes = chunks.map((c) => c.index)
-    state.appendEvent(repairRunId, options.exportName, {
-      kind: REPAIR_EVENT_KIND,
-      message: `repair of run ${originalRunId}: chunk(s) ${indexes.join(', ')} read again`,
-      data: { [REPAIR_OF_KEY]: originalRunId, chunks: indexes },
-    })
-  } finally {
-    state.close()
-  }
+  // the engine links the new run to the original (journal) and lists the whole export in its manifest
+  return runExports({ ...common, planned: new Map([[options.exportName, { chunks, repairOf: before.runId! }]]) })
 }

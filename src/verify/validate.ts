@@ -55,7 +55,7 @@ export interface ValidateReport {
 
 /** Compare each selected run's manifest with the state and with the stored files. */
 export async function runValidate(options: ValidateOptions): Promise<ValidateReport> {
-  const { config, state } = options
+  const { state } = options
   const runs: RunValidation[] = []
   const skipped: SkippedExport[] = []
   for (const exp of selectedExports(options)) {
@@ -83,6 +83,17 @@ function selectedExports(options: ValidateOptions): ResolvedExport[] {
   return selectExports(options.config, [run.exportName])
 }
 
+/**
+ * The files a repair run's manifest carries from earlier runs (`run_id` set on the file), as the
+ * state records them for those runs: they are checked like the run's own.
+ */
+function carriedFiles(manifest: RunManifest, runId: string, state: StateStore | null): ExpectedFile[] {
+  const carried = manifest.files.filter((f) => f.run_id !== undefined && f.run_id !== runId)
+  const names = new Set(carried.map((f) => f.name))
+  const runs = new Set(carried.map((f) => f.run_id!))
+  return [...runs].flatMap((other) => stateFiles(state?.listFiles({ runId: other }) ?? []).filter((f) => names.has(f.name)))
+}
+
 /** Where a run of an export wrote: its destination with `{date}` the day the run started. */
 function locationKey(exp: ResolvedExport, run: RunRecord): string {
   const d = exp.destination
@@ -100,7 +111,7 @@ async function validateRun(exp: ResolvedExport, run: RunRecord, state: StateStor
     if (manifest !== null) {
       problems.push(...checkManifestSelf(manifest, run.runId, exp.name))
       expected = manifestFiles(manifest)
-      problems.push(...compareWithState(expected, recorded))
+      problems.push(...compareWithState(expected, [...recorded, ...carriedFiles(manifest, run.runId, state)]))
     }
     const where = locationKey(exp, run)
     const sealedLast = all.filter((r) => locationKey(exp, r) === where).sort((a, b) => (b.finishedAt?.getTime() ?? 0) - (a.finishedAt?.getTime() ?? 0))[0]

@@ -259,8 +259,17 @@ describe.skipIf(!hasPg)('rivet reconcile and rivet repair (spawned CLI, PostgreS
     expect(added).toHaveLength(2)
     expect(added[0]).toMatch(/^chunks_\d{8}T\d{6}Z_chunk00001\.parquet$/)
     expect(added[1]).toBe(`manifest-${repairRun}.json`)
-    const manifest = JSON.parse(readFileSync(join(out(), added[1]!), 'utf8')) as { run_id: string; rows: number; files: { name: string; chunk: number; rows: number }[] }
-    expect(manifest.files).toEqual([expect.objectContaining({ name: added[0], chunk: 1, rows: 1002 })])
+    type Manifest = { run_id: string; rows: number; repair_of?: string; files: { name: string; chunk: number; rows: number; run_id?: string }[] }
+    const manifest = JSON.parse(readFileSync(join(out(), added[1]!), 'utf8')) as Manifest
+    const original = JSON.parse(readFileSync(join(out(), `manifest-${originalRun}.json`), 'utf8')) as Manifest
+    // the repair run's manifest is the whole export: its file for chunk 1, the original's for the others
+    expect(manifest.repair_of).toBe(originalRun)
+    const byChunk = [...manifest.files].sort((a, b) => a.chunk - b.chunk)
+    expect(byChunk.map((f) => [f.chunk, f.run_id ?? manifest.run_id])).toEqual([[0, originalRun], [1, repairRun], [2, originalRun], [3, originalRun]])
+    expect(byChunk[1]).toMatchObject({ name: added[0], rows: 1002 })
+    for (const f of byChunk.filter((f) => f.chunk !== 1)) expect(original.files).toContainEqual({ name: f.name, chunk: f.chunk, rows: f.rows, bytes: expect.any(Number), xxh3: expect.any(String) })
+    expect(manifest.rows).toBe(original.rows + 2)
+    expect(readFileSync(join(out(), 'manifest.json'), 'utf8')).toBe(readFileSync(join(out(), added[1]!), 'utf8'))
     expect(JSON.parse(readFileSync(join(out(), '_SUCCESS'), 'utf8'))).toMatchObject({ run_id: repairRun })
   })
 
@@ -282,7 +291,7 @@ describe.skipIf(!hasPg)('rivet reconcile and rivet repair (spawned CLI, PostgreS
   it('validates the original and the repair run at full depth', async () => {
     const r = await cli<ValidateJson>(['validate', '-c', cfg, '-e', 'chunks', '--all-runs', '--depth', 'full'], dir)
     expect(r.code, r.stderr).toBe(0)
-    expect(r.out.runs.map((run) => [run.files, run.latest])).toEqual([[1, true], [4, false]])
+    expect(r.out.runs.map((run) => [run.files, run.latest])).toEqual([[4, true], [4, false]])
   })
 
   it('refuses to count chunks the export would now cut differently', async () => {

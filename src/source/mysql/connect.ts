@@ -1,3 +1,5 @@
+import net from 'node:net'
+import tls from 'node:tls'
 import mysql, { type Connection as CoreConnection } from 'mysql2'
 import type { Connection, ConnectionOptions, SslOptions } from 'mysql2/promise'
 import { RivetError } from '../../errors/index.js'
@@ -64,8 +66,18 @@ async function connectOnce(params: SourceConnectParams, options: OpenMysqlConnec
       return await attempt(params, undefined, endpoint, options.signal)
     }
   } catch (err) {
-    throw classifyMysqlError(err, endpoint)
+    throw withTlsHint(classifyMysqlError(err, endpoint), mode)
   }
+}
+
+/**
+ * MariaDB with require_secure_transport=ON, and an account created with REQUIRE SSL, answer a
+ * connection without TLS with a plain "access denied" (1045): say so when TLS was off.
+ */
+function withTlsHint(error: RivetError, mode: SourceConnectParams['tls']['mode']): RivetError {
+  if (mode !== 'disable' || error.details.errno !== 1045) return error
+  const hint = `${error.hint}; a server with require_secure_transport=ON or an account with REQUIRE SSL also refuses a connection without TLS this way: if so, set source.tls.mode to require, verify-ca or verify-full`
+  return new RivetError(error.code, error.message, { hint, details: error.details, cause: error.cause })
 }
 
 /** The mysql2 options Rivet connects with (exported for tests; holds the password: never log it). */
@@ -94,7 +106,10 @@ export function mysqlConnectionOptions(params: SourceConnectParams, ssl: SslOpti
 
 async function attempt(params: SourceConnectParams, ssl: SslOptions | undefined, endpoint: string, signal: AbortSignal | undefined): Promise<MysqlSession> {
   if (signal?.aborted) throw cancelled(endpoint)
-  const core = mysql.createConnection(mysqlConnectionOptions(params, ssl))
+  // see checkIpIdentity: for an IP address the name check is Rivet's, not mysql2's
+  const byIp = ssl?.verifyIdentity === true && net.isIP(params.host) !== 0
+  const core = mysql.createConnection(mysqlConnectionOptions(params, byIp ? { ...ssl, verifyIdentity: false } : ssl))
+  if (byIp) checkIpIdentity(core, params.host)
   // mysql2 emits 'error' on the connection for a failed handshake and for a socket that dies while
   // idle; an 'error' event without a listener would end the process. Failures reach the caller through
   // the promise below or, later, through the next query ("closed state", classified as connection lost).
@@ -117,6 +132,30 @@ async function attempt(params: SourceConnectParams, ssl: SslOptions | undefined,
     core.once('error', (err) => settle(err))
   })
   return toSession(core, endpoint, ssl !== undefined)
+}
+
+/**
+ * mysql2 passes no host to tls.connect, and Node then checks the certificate of a server reached by
+ * IP address against the name "localhost" (it knows the socket's host only when it was a name):
+ * verify-full to 10.0.0.5 would accept any certificate for localhost, and refuse one that names
+ * 10.0.0.5. So for an IP address mysql2's name check is off (the chain is still verified) and the
+ * address itself is checked here, as soon as the handshake is done — before mysql2 sends the
+ * credentials. Fails closed if mysql2's internals change.
+ */
+function checkIpIdentity(core: CoreConnection, host: string): void {
+  const internals = core as unknown as { startTLS?: (onSecure: (err?: Error) => void) => void; stream?: unknown }
+  const startTLS = internals.startTLS
+  if (typeof startTLS !== 'function') {
+    throw new RivetError('RIVET_INTERNAL', 'cannot check the MySQL server certificate against an IP address with this mysql2 version; connect by host name')
+  }
+  internals.startTLS = (onSecure) =>
+    startTLS.call(core, (err) => {
+      if (err !== undefined && err !== null) return onSecure(err)
+      const stream = internals.stream
+      const cert = stream instanceof tls.TLSSocket ? stream.getPeerCertificate() : undefined
+      // a missing certificate fails the check too
+      onSecure(tls.checkServerIdentity(host, (cert ?? {}) as tls.PeerCertificate) ?? undefined)
+    })
 }
 
 function toSession(core: CoreConnection, endpoint: string, tls: boolean): MysqlSession {

@@ -54,7 +54,8 @@ export async function openPgClient(params: SourceConnectParams): Promise<pg.Clie
   }
   try {
     const { mode, ca, cert, key } = params.tls
-    if (mode === 'disable') return await attempt(false)
+    // like libpq (and the wire client), a unix socket never negotiates TLS, whatever the mode
+    if (mode === 'disable' || params.host.startsWith('/')) return await attempt(false)
     if (mode === 'require') return await attempt({ rejectUnauthorized: false, cert, key })
     if (mode === 'verify-ca') return await attempt({ rejectUnauthorized: true, ca, cert, key, checkServerIdentity: () => undefined })
     if (mode === 'verify-full') return await attempt({ rejectUnauthorized: true, ca, cert, key })

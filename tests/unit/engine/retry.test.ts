@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { RivetError } from '../../../src/errors/index.js'
 import type { ErrorCode } from '../../../src/errors/index.js'
-import { MAX_RETRY_DELAY_MS, isRetryable, retryDelayMs, sleep, withRetries } from '../../../src/engine/retry.js'
+import { MAX_RETRY_DELAY_MS, exportRetryPolicy, isRetryable, retryDelayMs, sleep, withRetries } from '../../../src/engine/retry.js'
+import type { ResolvedExport } from '../../../src/config/index.js'
 import type { RetryNotice } from '../../../src/engine/retry.js'
 import { codeForSqlstate } from '../../../src/source/pg/wire/classify.js'
 import { classifyMysqlError } from '../../../src/source/mysql/classify.js'
@@ -125,5 +126,18 @@ describe('withRetries', () => {
     const abort = new AbortController()
     abort.abort()
     expect((await rejection(sleep(60_000, abort.signal))).code).toBe('RIVET_CANCELLED')
+  })
+})
+
+describe('exportRetryPolicy', () => {
+  const exportTo = (type: string) => ({ destination: { type }, tuning: { maxRetries: 3, retryBackoffMs: 250 } }) as unknown as ResolvedExport
+
+  it('allows tuning.max_retries retries after the first attempt', () => {
+    expect(exportRetryPolicy(exportTo('local'))).toEqual({ maxAttempts: 4, baseDelayMs: 250, maxDelayMs: MAX_RETRY_DELAY_MS })
+    expect(exportRetryPolicy(exportTo('s3')).maxAttempts).toBe(4)
+  })
+
+  it('never retries an export to standard output as a whole (the reader already has the rows)', () => {
+    expect(exportRetryPolicy(exportTo('stdout')).maxAttempts).toBe(1)
   })
 })

@@ -23,10 +23,26 @@ export function classifyPgError(err: unknown, endpoint?: string): RivetError {
   return fromClientSide(err, code, message, endpoint)
 }
 
+/** pg_hba.conf turned a connection without TLS away: the server names that by ending its message with this. */
+const NO_ENCRYPTION = /, no encryption$/
+const PLAIN_REFUSED_HINT = 'the server accepts only TLS connections from this host (pg_hba.conf): set source.tls.mode to require, verify-ca or verify-full (or sslmode in the URL)'
+const NO_PLAIN_ENTRY_HINT = 'pg_hba.conf has no entry for a connection without TLS from this host and user: if the server takes TLS connections, set source.tls.mode to require, verify-ca or verify-full; otherwise have pg_hba.conf allow this host and user'
+
 function fromServer(err: unknown, e: Record<string, unknown>, sqlstate: string, message: string): RivetError {
   const details: Record<string, unknown> = { sqlstate }
   for (const key of DETAIL_FIELDS) if (typeof e[key] === 'string') details[key] = e[key]
-  return new RivetError(codeForSqlstate(sqlstate), `PostgreSQL error ${sqlstate}: ${message}`, { details, cause: err })
+  const text = `PostgreSQL error ${sqlstate}: ${message}`
+  if (sqlstate === '28000' && NO_ENCRYPTION.test(message)) {
+    // "pg_hba.conf rejects connection ..., no encryption": a hostnossl reject line, so TLS is the fix;
+    // "no pg_hba.conf entry ..., no encryption": TLS may be the fix, or the host may not be allowed at all
+    const rejected = message.startsWith('pg_hba.conf rejects')
+    return new RivetError(rejected ? 'RIVET_SOURCE_TLS' : 'RIVET_SOURCE_AUTH', text, {
+      hint: rejected ? PLAIN_REFUSED_HINT : NO_PLAIN_ENTRY_HINT,
+      details,
+      cause: err,
+    })
+  }
+  return new RivetError(codeForSqlstate(sqlstate), text, { details, cause: err })
 }
 
 /** The Rivet code for a SQLSTATE. */
