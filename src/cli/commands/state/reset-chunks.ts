@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../../base-command.js'
-import { describeReset, refuseWhileRunning } from './reset.js'
+import { resetExportState } from './reset.js'
 
 /** `rivet state reset-chunks`: forget an export's chunk checkpoints, keep its cursor. */
 export class StateResetChunksCommand extends RivetCommand {
@@ -18,20 +18,7 @@ export class StateResetChunksCommand extends RivetCommand {
   export = Option.String('-e,--export', { required: true, description: 'The export whose chunk checkpoints to clear' })
 
   protected async run(): Promise<number> {
-    const { openStateForConfig, requireExportName } = await import('../../state-access.js')
-    await requireExportName(this.config, this.export)
-    const state = openStateForConfig(this.config)
-    if (state === null) {
-      this.out(`export ${this.export}: nothing to clear (no state file yet)\n`)
-      return 0
-    }
-    try {
-      refuseWhileRunning(state, this.export)
-      const result = state.resetExport(this.export, { cursor: false, chunks: true })
-      this.out(`${describeReset(this.export, result, undefined)}\n`)
-      return 0
-    } finally {
-      state.close()
-    }
+    this.out(`${await resetExportState(this.config, this.export, { cursor: false, chunks: true })}\n`)
+    return 0
   }
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'clipanion'
 import * as t from 'typanion'
 import { RivetError } from '../../../errors/index.js'
-import type { CursorRecord, ResetExportResult, StateStore } from '../../../state/index.js'
+import type { CursorRecord, ResetExportInput, ResetExportResult, StateStore } from '../../../state/index.js'
 import { RivetCommand } from '../../base-command.js'
 
 /** `rivet state reset`: forget an export's cursor and/or chunk checkpoints. */
@@ -28,27 +28,28 @@ export class StateResetCommand extends RivetCommand {
   cursorOnly = Option.Boolean('--cursor-only', false, { description: 'Clear the cursor only' })
 
   protected async run(): Promise<number> {
-    const { openStateForConfig, requireExportName } = await import('../../state-access.js')
-    await requireExportName(this.config, this.export)
-    const state = openStateForConfig(this.config)
-    if (state === null) {
-      this.out(`export ${this.export}: nothing to clear (no state file yet)\n`)
-      return 0
-    }
-    try {
-      refuseWhileRunning(state, this.export)
-      const cursor = state.getCursor(this.export)
-      const result = state.resetExport(this.export, { cursor: !this.chunksOnly, chunks: !this.cursorOnly })
-      this.out(`${describeReset(this.export, result, cursor)}\n`)
-      return 0
-    } finally {
-      state.close()
-    }
+    this.out(`${await resetExportState(this.config, this.export, { cursor: !this.chunksOnly, chunks: !this.cursorOnly })}\n`)
+    return 0
+  }
+}
+
+/** Clear what `what` names for an export (refused while one of its runs is in progress); one line saying what was cleared. */
+export async function resetExportState(configPath: string, exportName: string, what: ResetExportInput): Promise<string> {
+  const { openStateForConfig, requireExportName } = await import('../../state-access.js')
+  await requireExportName(configPath, exportName)
+  const state = openStateForConfig(configPath)
+  if (state === null) return `export ${exportName}: nothing to clear (no state file yet)`
+  try {
+    refuseWhileRunning(state, exportName)
+    const cursor = state.getCursor(exportName)
+    return describeReset(exportName, state.resetExport(exportName, what), cursor)
+  } finally {
+    state.close()
   }
 }
 
 /** A run in progress owns its chunks: clearing them under it would fail the run. */
-export function refuseWhileRunning(state: StateStore, exportName: string): void {
+function refuseWhileRunning(state: StateStore, exportName: string): void {
   const stale = new Set(state.findStaleRuns(exportName).map((r) => r.runId))
   const live = state.listRuns({ exportName, status: 'running' }).find((r) => !stale.has(r.runId))
   if (live === undefined) return
@@ -59,7 +60,7 @@ export function refuseWhileRunning(state: StateStore, exportName: string): void 
 }
 
 /** One line saying what was cleared. */
-export function describeReset(exportName: string, result: ResetExportResult, cursor: CursorRecord | undefined): string {
+function describeReset(exportName: string, result: ResetExportResult, cursor: CursorRecord | undefined): string {
   const cleared: string[] = []
   if (result.cursorCleared && cursor) cleared.push(`the cursor (was ${cursor.value}, ${cursor.type}, set by run ${cursor.runId})`)
   if (result.chunkTasksCleared > 0) cleared.push(`${result.chunkTasksCleared} chunk checkpoint${result.chunkTasksCleared === 1 ? '' : 's'}`)
