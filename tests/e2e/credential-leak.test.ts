@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
+import { PG_URL, withPg } from '../helpers/db.js'
 import {
   createTestPki,
   freePort,
@@ -224,6 +225,39 @@ function leakSuite(engine: Engine, start: (pki: TestPki) => Promise<TlsTestServe
       expect((statSync(file).mode & 0o777).toString(8), file).toBe('600')
     }
     expect(s.findings()).toEqual([])
+  })
+
+  it('with the state in PostgreSQL (RIVET_STATE_URL), successful and failing runs leave no trace of it in the state tables', async () => {
+    const s = new Session()
+    const block = sourceBlock(engine, 'url', server.port)
+    const cfg = s.config('pg-state.yaml', block, 'leak_items')
+    const missingTable = s.config('pg-state-missing.yaml', block, 'leak_no_such_table')
+    const schema = `leak_state_${engine}`
+    const env = { ...block.env, RIVET_STATE_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}` }
+    await withPg((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`))
+    try {
+      await s.cli(['run', '-c', cfg, '--json'], env, 0)
+      await s.cli(['run', '-c', missingTable, '--json-errors'], env, 1)
+      await s.cli(['journal', '-c', cfg, '-e', 'items', '--json'], env, 0)
+      await s.cli(['state', 'show', '-c', cfg, '--json'], env, 0)
+      expect(existsSync(join(s.dir, '.rivet_state.db')), 'the state went to PostgreSQL, not to a file').toBe(false)
+      const rows = await withPg(async (c) => {
+        const tables = await c.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema])
+        const dumps: string[] = []
+        for (const { table_name } of tables.rows) {
+          const r = await c.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${schema}.${table_name} t`)
+          dumps.push(...r.rows.map((x) => x.row))
+        }
+        return dumps.join('\n')
+      })
+      // the dump holds the runs, the failure and the journal: the search covers real content
+      expect(rows).toContain('leak_no_such_table')
+      expect(rows).toContain('"kind":"outcome"')
+      expect(leaks(Buffer.from(rows))).toEqual([])
+      expect(s.findings()).toEqual([])
+    } finally {
+      await withPg((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`))
+    }
   })
 
   it('rivet init writes a config without the password, from --source and from --source-env', async () => {
