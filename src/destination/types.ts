@@ -116,6 +116,8 @@ export interface Destination {
   seal(manifest: RunManifest): Promise<void>
   /** Prove the destination is reachable and writable: write, read back and remove a probe object. */
   probe(): Promise<ProbeReport>
+  /** Names (relative to the destination) of the published files whose name starts with `namePrefix`. */
+  listNames(namePrefix: string): Promise<string[]>
   /** Whether the run's own manifest (`manifest-<run_id>.json`) is in place: the run was sealed here. */
   isSealed(runId: string): Promise<boolean>
 }

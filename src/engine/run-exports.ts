@@ -1,7 +1,8 @@
 import { hostname } from 'node:os'
 import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
-import { openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
+import { compactUtcTimestamp, openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
+import type { Destination } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { openConfiguredState } from '../state/index.js'
 import type { CursorInput, RunRecord, StateStore } from '../state/index.js'
@@ -126,8 +127,7 @@ async function recoverInterruptedRuns(config: ResolvedConfig, state: StateStore,
         const removedTemp = exp.destination.type === 'local'
           ? await removeStaleTempFiles(resolveOutputDir(exp.destination.path, { export: exp.name, date: run.startedAt }), [run.runId])
           : []
-        const unsealed = state.listFiles({ runId: run.runId, includeUncommitted: true }).filter((f) => !f.committed)
-        const removedFiles = unsealed.length === 0 ? [] : await destination.removeUnrecorded(unsealed.map((f) => f.fileName))
+        const removedFiles = await removeStrays(state, exp, run, destination)
         const message = `run ${run.runId} was interrupted; removed ${removedTemp.length} temp file(s) and ${removedFiles.length} unsealed data file(s)`
         log(`export ${run.exportName}: ${message}`)
         state.appendEvent(run.runId, run.exportName, { kind: 'recovery', message, data: { tempFiles: removedTemp.length, unsealedFiles: removedFiles } })
@@ -169,6 +169,20 @@ async function discardSupersededRuns(exp: ResolvedExport, state: StateStore, log
       log(`export ${exp.name}: warning: could not remove the files of unfinished run ${run.runId}: ${toRivetError(err).message}`)
     }
   }
+}
+
+/**
+ * Remove what a dead run published under its own names but never committed: files it recorded as
+ * pending, and — in a bucket, where an upload appears under its final key as soon as it completes —
+ * objects it finished uploading before it could record them. A run's files all start with
+ * `<export>_<start time>`; whatever carries that prefix and is no committed file of the export is
+ * the dead run's.
+ */
+async function removeStrays(state: StateStore, exp: ResolvedExport, run: RunRecord, destination: Destination): Promise<string[]> {
+  const prefix = `${exp.name}_${compactUtcTimestamp(run.startedAt)}`
+  const committed = new Set(state.listFiles({ exportName: exp.name }).map((f) => f.fileName).filter((name) => name.startsWith(prefix)))
+  const strays = (await destination.listNames(prefix)).filter((name) => !committed.has(name))
+  return strays.length === 0 ? [] : destination.removeUnrecorded(strays)
 }
 
 /** Complete a run that sealed its output before its process died, from what it recorded in state. */

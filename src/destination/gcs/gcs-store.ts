@@ -136,6 +136,15 @@ export class GcsStore implements ObjectStore {
     }
   }
 
+  async list(prefix: string): Promise<string[]> {
+    try {
+      const [files] = await this.bucketRef.getFiles({ prefix, autoPaginate: true })
+      return files.map((f) => f.name)
+    } catch (err) {
+      throw toGcsError(err, 'list', this.url(prefix))
+    }
+  }
+
   async remove(key: string): Promise<void> {
     try {
       await this.bucketRef.file(key).delete({ ignoreNotFound: true })

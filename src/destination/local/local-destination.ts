@@ -154,6 +154,15 @@ export class LocalDestination implements Destination {
   }
 
   /** Create the directory, then write, read back and remove a probe file under `.rivet-doctor/`. */
+  async listNames(namePrefix: string): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.dir)).filter((name) => name.startsWith(namePrefix))
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return []
+      throw toDestWriteError(err, 'list', this.dir)
+    }
+  }
+
   async isSealed(runId: string): Promise<boolean> {
     try {
       await fs.access(path.join(this.dir, runManifestName(runId)))

@@ -96,6 +96,11 @@ export class ObjectStoreDestination implements Destination {
     await this.store.close()
   }
 
+  async listNames(namePrefix: string): Promise<string[]> {
+    // names only: an object below a further '/' is not one of this destination's files
+    return (await this.store.list(this.prefix + namePrefix)).map((key) => key.slice(this.prefix.length)).filter((name) => !name.includes('/'))
+  }
+
   async isSealed(runId: string): Promise<boolean> {
     return this.store.exists(this.prefix + runManifestName(runId))
   }

@@ -37,6 +37,8 @@ export interface ObjectStore {
   readStream(key: string): Promise<AsyncIterable<Uint8Array> | null>
   /** `length` bytes from offset `start` (fewer at the object's end), or null when there is none. */
   readRange(key: string, start: number, length: number): Promise<Buffer | null>
+  /** Keys of the objects whose key starts with `prefix` (every page of the listing). */
+  list(prefix: string): Promise<string[]>
   /** Delete an object; a missing object is fine. */
   remove(key: string): Promise<void>
   /** Release connections. */

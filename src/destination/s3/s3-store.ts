@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream'
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import type { S3ClientConfig } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { RivetError } from '../../errors/index.js'
@@ -119,6 +119,21 @@ export class S3Store implements ObjectStore {
       if (isNotFound(err)) return null
       throw toS3Error(err, 'read', this.url(key))
     }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = []
+    let token: string | undefined
+    try {
+      do {
+        const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }))
+        for (const item of out.Contents ?? []) if (item.Key !== undefined) keys.push(item.Key)
+        token = out.IsTruncated === true ? out.NextContinuationToken : undefined
+      } while (token !== undefined)
+    } catch (err) {
+      throw toS3Error(err, 'list', this.url(prefix))
+    }
+    return keys
   }
 
   async remove(key: string): Promise<void> {

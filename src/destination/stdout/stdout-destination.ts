@@ -49,6 +49,10 @@ export class StdoutDestination implements Destination {
   /** No manifest: the reader of the pipe gets the data and the exit code. */
   async seal(): Promise<void> {}
 
+  async listNames(): Promise<string[]> {
+    return []
+  }
+
   /** Nothing is sealed on a stream: a run that stopped has nothing to roll forward. */
   async isSealed(): Promise<boolean> {
     return false
