@@ -26,6 +26,7 @@ export type {
   JournalEventInput,
   JournalEventKind,
   ListEventsOptions,
+  SchemaColumnRecord,
   PreparedCompletion,
   FailChunkInput,
   FailRunInput,

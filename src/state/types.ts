@@ -92,6 +92,20 @@ export interface RunRecord {
   readonly stats: unknown
   /** Hash of the export plan of a chunked run (a resumed run must have the same plan), else null. */
   readonly planHash: string | null
+  /** The columns the run exported (recorded before it wrote any data file), or null. */
+  readonly schema: readonly SchemaColumnRecord[] | null
+  /** Largest value in bytes per text, json and binary column (recorded when the run completes), or null. */
+  readonly shape: Readonly<Record<string, number>> | null
+}
+
+/** A column as a run exported it: the schema history that drift is detected against. */
+export interface SchemaColumnRecord {
+  readonly name: string
+  /** Rivet's type, as `describeType` renders it (`decimal(18,2)`, `timestamp_tz`, ...). */
+  readonly type: string
+  /** The source's type name (`numeric(18,2)`, `varchar(64)`, ...). */
+  readonly sourceType: string
+  readonly nullable: boolean
 }
 
 /** A file as stored; `committed` turns true in the same transaction that completes its run. */
@@ -394,6 +408,14 @@ export interface StateStore {
   listEvents(options?: ListEventsOptions): JournalEvent[]
   /** Where the state lives, for humans: the SQLite file path, or the PostgreSQL URL without its password. */
   describeLocation(): string
+  /** Record the columns a run exports (before it writes any data file). */
+  setRunSchema(runId: string, columns: readonly SchemaColumnRecord[]): void
+  /** Record the largest value in bytes per text, json and binary column of a run. */
+  setRunShape(runId: string, maxBytes: Readonly<Record<string, number>>): void
+  /** Keep a run's summary (Markdown) with the state. */
+  setRunSummary(runId: string, markdown: string): void
+  /** A run's summary (Markdown), or undefined when none was kept. */
+  getRunSummary(runId: string): string | undefined
   /** Close the store; further calls fail. Closing twice is harmless. */
   close(): void
 }

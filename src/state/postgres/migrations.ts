@@ -132,6 +132,15 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'schema, shape and summary of each run',
+    up: `
+      ALTER TABLE runs ADD COLUMN schema json;
+      ALTER TABLE runs ADD COLUMN shape jsonb;
+      ALTER TABLE runs ADD COLUMN summary_md text;
+    `,
+  },
 ]
 
 /** The PostgreSQL schema version this code writes. */

@@ -3,10 +3,7 @@ import { RivetError } from '../../errors/index.js'
 import { toRunMetrics } from '../metrics.js'
 import { isStaleRun } from '../stale.js'
 import type {
-  BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput, CursorRecord,
-  ExportLockHolder, ExportLockRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, JournalEvent, JournalEventInput,
-  ListChunkTasksOptions, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, PreparedCompletion, ReopenRunInput, ResetExportInput,
-  ResetExportResult, RunMetrics, RunRecord, StateStore,
+  BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput, CursorRecord, ExportLockHolder, ExportLockRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, JournalEvent, JournalEventInput, ListChunkTasksOptions, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, PreparedCompletion, ReopenRunInput, ResetExportInput, ResetExportResult, RunMetrics, RunRecord, SchemaColumnRecord, StateStore,
 } from '../types.js'
 import { advisoryKey } from './advisory-key.js'
 import type { BridgeResult, BridgeStatement } from './bridge-protocol.js'
@@ -258,6 +255,29 @@ export class PostgresStateStore implements StateStore {
         { sql: SELECT_SECRET, params: [name] },
       ])
       return (stored!.rows[0] as { value: string }).value
+    })
+  }
+
+  setRunSchema(runId: string, columns: readonly SchemaColumnRecord[]): void {
+    this.updateRun('record run schema', runId, 'schema', JSON.stringify(columns))
+  }
+
+  setRunShape(runId: string, maxBytes: Readonly<Record<string, number>>): void {
+    this.updateRun('record run shape', runId, 'shape', JSON.stringify(maxBytes))
+  }
+
+  setRunSummary(runId: string, markdown: string): void {
+    this.updateRun('keep run summary', runId, 'summary_md', markdown)
+  }
+
+  getRunSummary(runId: string): string | undefined {
+    return this.guard('read run summary', () => (this.query('SELECT summary_md FROM runs WHERE run_id = $1', [runId]).rows[0] as { summary_md: string | null } | undefined)?.summary_md ?? undefined)
+  }
+
+  /** Set one column of a recorded run. */
+  private updateRun(action: string, runId: string, column: 'schema' | 'shape' | 'summary_md', value: string): void {
+    this.guard(action, () => {
+      if (this.query(`UPDATE runs SET ${column} = $2 WHERE run_id = $1`, [runId, value]).rowCount === 0) this.requireRun(runId)
     })
   }
 

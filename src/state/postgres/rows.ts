@@ -1,4 +1,4 @@
-import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, ExportLockRecord, FileRecord, JournalEvent, JournalEventKind, RunRecord, RunStatus } from '../types.js'
+import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, ExportLockRecord, FileRecord, JournalEvent, JournalEventKind, RunRecord, RunStatus, SchemaColumnRecord } from '../types.js'
 
 // Rows as the worker's `pg` client returns them: timestamptz as Date, bigint and integer as number,
 // boolean as boolean, json/jsonb parsed.
@@ -26,6 +26,8 @@ export interface PgRunRow {
   mode: string
   stats: unknown
   plan_hash: string | null
+  schema: SchemaColumnRecord[] | null
+  shape: Record<string, number> | null
 }
 
 /** A `files` row. */
@@ -118,6 +120,8 @@ export function toRunRecord(row: PgRunRow): RunRecord {
     mode: row.mode,
     stats: row.stats ?? null,
     planHash: row.plan_hash,
+    schema: row.schema ?? null,
+    shape: row.shape ?? null,
   }
 }
 

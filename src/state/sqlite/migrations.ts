@@ -129,6 +129,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'schema, shape and summary of each run',
+    up: `
+      ALTER TABLE runs ADD COLUMN schema_json TEXT;
+      ALTER TABLE runs ADD COLUMN shape_json TEXT;
+      ALTER TABLE runs ADD COLUMN summary_md TEXT;
+    `,
+  },
 ]
 
 /** The schema version this code writes. */

@@ -1,4 +1,4 @@
-import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, ExportLockRecord, FileRecord, JournalEvent, JournalEventKind, RunRecord, RunStatus } from '../types.js'
+import type { ChunkTaskRecord, ChunkTaskStatus, CursorRecord, ExportLockRecord, FileRecord, JournalEvent, JournalEventKind, RunRecord, RunStatus, SchemaColumnRecord } from '../types.js'
 
 /** A `runs` row as better-sqlite3 returns it. */
 export interface RunRow {
@@ -23,6 +23,8 @@ export interface RunRow {
   mode: string
   stats_json: string | null
   plan_hash: string | null
+  schema_json: string | null
+  shape_json: string | null
 }
 
 /** A `files` row as better-sqlite3 returns it. */
@@ -105,6 +107,8 @@ export function toRunRecord(row: RunRow): RunRecord {
     mode: row.mode,
     stats: row.stats_json === null ? null : (JSON.parse(row.stats_json) as unknown),
     planHash: row.plan_hash,
+    schema: row.schema_json === null ? null : (JSON.parse(row.schema_json) as SchemaColumnRecord[]),
+    shape: row.shape_json === null ? null : (JSON.parse(row.shape_json) as Record<string, number>),
   }
 }
 

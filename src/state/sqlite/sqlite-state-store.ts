@@ -6,7 +6,7 @@ import { isStaleRun } from '../stale.js'
 import type {
   BeginRunInput, ChunkTaskInput, ChunkTaskRecord, CompleteChunkInput, CompleteRunOptions, CompleteRunSummary, CursorInput,
   CursorRecord, ExportLockHolder, ExportLockRecord, FailChunkInput, FailRunInput, FileRecord, FileRecordInput, JournalEvent,
-  JournalEventInput, ListChunkTasksOptions, PreparedCompletion, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, ReopenRunInput,
+  JournalEventInput, ListChunkTasksOptions, PreparedCompletion, SchemaColumnRecord, ListEventsOptions, ListFilesOptions, ListRunsOptions, MetricsOptions, ReopenRunInput,
   ResetExportInput, ResetExportResult, RunMetrics, RunRecord, StateStore,
 } from '../types.js'
 import { exportLockedError, isStaleLock } from '../locks.js'
@@ -313,12 +313,35 @@ export class SqliteStateStore implements StateStore {
     })
   }
 
+  setRunSchema(runId: string, columns: readonly SchemaColumnRecord[]): void {
+    this.updateRun('record run schema', runId, 'schema_json', JSON.stringify(columns))
+  }
+
+  setRunShape(runId: string, maxBytes: Readonly<Record<string, number>>): void {
+    this.updateRun('record run shape', runId, 'shape_json', JSON.stringify(maxBytes))
+  }
+
+  setRunSummary(runId: string, markdown: string): void {
+    this.updateRun('keep run summary', runId, 'summary_md', markdown)
+  }
+
+  getRunSummary(runId: string): string | undefined {
+    return this.guard('read run summary', () => (this.db.prepare('SELECT summary_md FROM runs WHERE run_id = ?').get(runId) as { summary_md: string | null } | undefined)?.summary_md ?? undefined)
+  }
+
   describeLocation(): string {
     return this.path
   }
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  /** Set one column of a recorded run. */
+  private updateRun(action: string, runId: string, column: 'schema_json' | 'shape_json' | 'summary_md', value: string): void {
+    this.guard(action, () => {
+      if (this.db.prepare(`UPDATE runs SET ${column} = ? WHERE run_id = ?`).run(value, runId).changes === 0) this.requireRun(runId)
+    })
   }
 
   private selectRuns(options: ListRunsOptions): RunRecord[] {
