@@ -6,6 +6,7 @@ import { getArray, getNumber, getObject, getString, isMapping, isSet, type Clean
 import { formatPath, type ConfigIssues, type ConfigPath } from './issues.js'
 import { DESTINATION_CHECKS } from './destination-checks.js'
 import { MODE_CHECKS } from './mode-checks.js'
+import { QUALITY_CHECKS } from './quality-config.js'
 import { CONFIG_SCHEMA } from './schema.js'
 import type { ExclusiveGroup, ObjectSpec, TypeSpec } from './schema-dsl.js'
 import type { ResolvedTuning, SourceType } from './types.js'
@@ -105,6 +106,7 @@ export const CONFIG_CHECKS: readonly ConfigCheck[] = [
   checkTlsFiles,
   ...MODE_CHECKS,
   ...DESTINATION_CHECKS,
+  ...QUALITY_CHECKS,
 ]
 
 /** `source.type` must name the database the URL points at. */

@@ -24,3 +24,30 @@ export function parseColumnOverride(text: string): ColumnOverride | { error: str
   if (scale > precision) return { error: `decimal scale must be between 0 and the precision (${precision}), got ${scale}` }
   return { kind: 'decimal', precision, scale }
 }
+
+/** A `columns:` key: `col`, `table.col` or `schema.table.col` (table and schema null when absent). */
+export interface ColumnKey {
+  readonly schema: string | null
+  readonly table: string | null
+  readonly column: string
+}
+
+/**
+ * Split a `columns:` key on its dots. A key without dots is a bare column name; with one or two
+ * dots it is `table.col` or `schema.table.col`. Quoted identifiers are not recognised: a name
+ * part that holds a dot itself cannot be written in the qualified form.
+ */
+export function parseColumnKey(key: string): ColumnKey | { error: string } {
+  const parts = key.split('.')
+  if (parts.length === 1) return { schema: null, table: null, column: key }
+  if (parts.length > 3) return { error: `"${key}" has ${parts.length} dot-separated parts; use col, table.col or schema.table.col` }
+  if (parts.some((p) => p === '')) return { error: `"${key}" has an empty part; use col, table.col or schema.table.col` }
+  const column = parts[parts.length - 1]!
+  const table = parts[parts.length - 2]!
+  return { schema: parts.length === 3 ? parts[0]! : null, table, column }
+}
+
+/** An override as the config spells it canonically: `decimal(p,s)` or the simple kind. */
+export function formatColumnOverride(o: ColumnOverride): string {
+  return o.kind === 'decimal' ? `decimal(${o.precision},${o.scale})` : o.kind
+}

@@ -80,6 +80,8 @@ const code = (value: unknown): string => `\`${typeof value === 'string' ? value 
 function listLabel(spec: ArraySpec): string {
   if (spec.items.kind === 'object') return `list of \`${spec.items.title}\``
   const rules = [...(spec.minItems ? ['non-empty'] : []), ...(spec.uniqueItems ? ['unique'] : [])]
+  // entries of several kinds: "list of entries (non-empty), each a column name or a list of ..."
+  if (spec.items.kind === 'union') return `list of entries${rules.length > 0 ? ` (${rules.join(', ')})` : ''}, each ${spec.items.options.map(typeLabel).join(' or ')}`
   // string items read as a plural noun: "list of column names"
   const items = spec.items.kind === 'string' ? `${typeLabel(spec.items)}s` : typeLabel(spec.items)
   return `list of ${items}${rules.length > 0 ? ` (${rules.join(', ')})` : ''}`
@@ -98,7 +100,7 @@ function typeLabel(spec: TypeSpec): string {
     case 'size': return `size ≥ ${formatSize(spec.minBytes)}`
     case 'object': return `mapping (see \`${spec.title}\`)`
     case 'array': return listLabel(spec)
-    case 'map': return `mapping of ${spec.keyDescription} → string`
+    case 'map': return `mapping of ${spec.keyDescription} → ${spec.values.kind === 'string' ? 'string' : typeLabel(spec.values)}`
     case 'union': return spec.options.map(typeLabel).join(' or ')
   }
 }

@@ -6,6 +6,7 @@ import { parseColumnOverride } from './column-override.js'
 import { readConfigFile, resolveConnection, type ResolveContext } from './connection.js'
 import { formatPath, type ConfigPath } from './issues.js'
 import { resolveModeFields } from './modes.js'
+import { resolveDriftKeys, resolveQuality } from './quality-config.js'
 import { parseTableName } from './table-name.js'
 import { resolveTuning, type TuningInput } from './tuning.js'
 import { DEFAULT_PART_SIZE_BYTES } from './schema.js'
@@ -124,6 +125,8 @@ export function resolveExport(exp: CleanObject, index: number, source: CleanObje
     destination,
     columns: resolveColumns(exp),
     tuning,
+    ...resolveDriftKeys(exp),
+    quality: resolveQuality(exp),
   }
 }
 

@@ -12,6 +12,7 @@ import {
   EXPORT_MODES,
   INCREMENTAL_CURSOR_MODES,
   OUTPUT_FORMATS,
+  SCHEMA_DRIFT_POLICIES,
   SIMPLE_OVERRIDE_KINDS,
   SOURCE_TYPES,
   TIME_COLUMN_TYPES,
@@ -127,6 +128,34 @@ export const META_COLUMNS_SPEC: ObjectSpec = object('exports[].meta_columns', 'C
   }),
 })
 
+/** Default of `shape_drift_warn_factor`. */
+export const DEFAULT_SHAPE_DRIFT_WARN_FACTOR = 2
+
+const MAX_ROW_COUNT = 1_000_000_000_000
+/** A unique check remembers at most about 201 million keys (a 2 GiB table) whatever the setting. */
+const MAX_UNIQUE_ENTRIES = 200_000_000
+
+/** `exports[].quality`. */
+export const QUALITY_SPEC: ObjectSpec = object('exports[].quality', 'Checks of the data an export read. A failed check fails the run (exit code 3, `RIVET_QUALITY_FAILED`): its files are not published and the cursor does not move. See docs/quality.md.', {
+  row_count_min: int('Fewest rows a run may read (in mode `incremental`: the rows of this run).', 0, MAX_ROW_COUNT, { unit: 'rows', examples: [1000] }),
+  row_count_max: int('Most rows a run may read; at least `row_count_min`.', 0, MAX_ROW_COUNT, { unit: 'rows', examples: [50000000] }),
+  null_ratio_max: {
+    type: { kind: 'map', keyDescription: 'column name', values: { kind: 'number', min: 0, max: 1 } },
+    description: 'Largest share of NULLs allowed per column, from 0 (no NULL) to 1; `0.1` allows 10 %. A run without rows has no NULLs.',
+    examples: [{ email: 0.1, customer_id: 0 }],
+  },
+  unique_columns: {
+    type: { kind: 'array', items: { kind: 'union', options: [{ kind: 'string', format: 'column-name' }, COLUMN_LIST] }, minItems: 1 },
+    description: 'Keys that must not repeat among the rows a run reads: a column name, or a list of columns that are unique together. Rows with a NULL in the key are not compared (as in SQL). Each check remembers every distinct key of the run (see `unique_max_entries`). Not the same as the export\'s `unique_key`, which steers incremental and chunked reads.',
+    examples: [['id', ['tenant_id', 'order_no']]],
+  },
+  unique_max_entries: int('Most distinct keys each `unique_columns` check remembers; past it the check stops remembering and ends as skipped unless it already found a duplicate. Needs `unique_columns`.', 1, MAX_UNIQUE_ENTRIES, {
+    unit: 'keys',
+    defaultNote: 'unset (no cap)',
+    examples: [10000000],
+  }),
+})
+
 const INCREMENTAL_ONLY = 'Mode `incremental` only.'
 const CHUNKED_ONLY = 'Mode `chunked` only.'
 const TIME_WINDOW_ONLY = 'Mode `time_window` only.'
@@ -201,13 +230,21 @@ export const EXPORT_SPEC: ObjectSpec = object(
     columns: {
       type: {
         kind: 'map',
-        keyDescription: 'column name',
+        keyDescription: 'column name (`col`, `table.col` or `schema.table.col`)',
         values: { kind: 'string', format: 'column-type' },
       },
-      description: `Per-column type overrides: \`decimal(p,s)\` with 1 ≤ p ≤ ${MAX_DECIMAL_PRECISION} and 0 ≤ s ≤ p, or one of ${SIMPLE_OVERRIDE_KINDS.map((k) => `\`${k}\``).join(', ')}.`,
-      examples: [{ amount: 'decimal(18,2)', payload: 'text' }],
+      description: `Per-column type overrides: \`decimal(p,s)\` with 1 ≤ p ≤ ${MAX_DECIMAL_PRECISION} and 0 ≤ s ≤ p, or one of ${SIMPLE_OVERRIDE_KINDS.map((k) => `\`${k}\``).join(', ')}. A key is a column name, or \`table.col\` / \`schema.table.col\` for the column of that table (in a query: the result columns read from it); the most qualified key wins. A value that does not fit its override stops the export, naming the row.`,
+      examples: [{ amount: 'decimal(18,2)', payload: 'text', 'refunds.amount': 'decimal(12,2)' }],
     },
     meta_columns: nested(META_COLUMNS_SPEC),
+    on_schema_drift: oneOf(SCHEMA_DRIFT_POLICIES, 'What a run does when its columns (names, types) differ from those of the export\'s last completed run: `warn` logs a warning per change and goes on, `continue` goes on and notes the change without a warning, `fail` stops before any file is written (exit code 4, `RIVET_SCHEMA_DRIFT`). See docs/quality.md.', { default: 'warn' }),
+    shape_drift_warn_factor: {
+      type: { kind: 'number', min: 0 },
+      description: 'Warn when the largest value of a text, json or binary column grows past this many times the largest value of the last completed run; `0` turns the warning off. Never fails a run.',
+      default: DEFAULT_SHAPE_DRIFT_WARN_FACTOR,
+      examples: [4],
+    },
+    quality: nested(QUALITY_SPEC),
     tuning: nested(TUNING_SPEC),
   },
   [

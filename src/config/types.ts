@@ -3,6 +3,7 @@
  * Consumers (plan, engine, CLI) read only these types, never the raw YAML.
  */
 import type { ErrorItem } from '../errors/index.js'
+import type { ResolvedQuality, SchemaDriftPolicy } from '../quality/types.js'
 
 /** Source database kinds. */
 export const SOURCE_TYPES = ['postgres', 'mysql'] as const
@@ -43,6 +44,9 @@ export type Compression = (typeof COMPRESSIONS)[number]
 /** Destination kinds. */
 export const DESTINATION_TYPES = ['local', 's3', 'gcs', 'stdout'] as const
 export type DestinationType = (typeof DESTINATION_TYPES)[number]
+
+/** What a run does when the columns differ from those of the last completed run (`on_schema_drift`). */
+export const SCHEMA_DRIFT_POLICIES = ['warn', 'continue', 'fail'] as const satisfies readonly SchemaDriftPolicy[]
 
 /** Column override kinds other than `decimal(p,s)`. */
 export const SIMPLE_OVERRIDE_KINDS = ['text', 'int64', 'float64', 'uuid', 'json', 'timestamp', 'timestamp_tz', 'date', 'bool', 'binary'] as const
@@ -209,6 +213,12 @@ export interface ResolvedExport {
   readonly destination: ResolvedDestination
   readonly columns: Readonly<Record<string, ColumnOverride>>
   readonly tuning: ResolvedTuning
+  /** `on_schema_drift`: what a run does when its columns differ from the last completed run's. */
+  readonly schemaDrift: SchemaDriftPolicy
+  /** `shape_drift_warn_factor`: warn when a text/json/binary column's largest value grows past this many times the last run's; 0 disables. */
+  readonly shapeDriftWarnFactor: number
+  /** `quality:`; null when the export has no quality checks. */
+  readonly quality: ResolvedQuality | null
 }
 
 /** The whole resolved config file; deeply frozen. */

@@ -1,4 +1,4 @@
-export { buildFileName, compactUtcTimestamp, isPlainName, resolveOutputDir } from './naming.js'
+export { buildFileName, isPlainName, resolveOutputDir } from './naming.js'
 export type { FileNameParts, OutputDirVars } from './naming.js'
 export { MANIFEST_NAME, PROBE_PREFIX, SUCCESS_NAME, manifestBody, runManifestName, successBody } from './types.js'
 export type { ClosedFile, CommittedFile, Destination, DestinationKind, DestinationSink, ManifestColumn, ManifestFile, ProbeReport, RunManifest } from './types.js'

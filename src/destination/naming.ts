@@ -24,7 +24,8 @@ export function resolveOutputDir(template: string, vars: OutputDirVars): string 
 /** Inputs of an output file name. */
 export interface FileNameParts {
   readonly exportName: string
-  readonly startedAt: Date
+  /** The run's id: its start time (UTC, to the second) and a random suffix, so no two runs share a name. */
+  readonly runId: string
   /** 1-based part number, or null when the run writes a single file. */
   readonly part: number | null
   /** 0-based chunk number of a chunked export, or null/absent. */
@@ -34,12 +35,14 @@ export interface FileNameParts {
 }
 
 /**
- * `{export}_{YYYYMMDD}T{HHMMSS}Z[_chunkNNNNN][_partN]{ext}`, e.g. `orders_20261124T215312Z_part2.csv.zst`
- * or `orders_20261124T215312Z_chunk00007.parquet`.
+ * `{export}_{run id}[_chunkNNNNN][_partN]{ext}`, e.g. `orders_20261124T215312Z-4f2a91c0_part2.csv.zst`
+ * or `orders_20261124T215312Z-4f2a91c0_chunk00007.parquet`. Names sort by start time, and two runs
+ * never share one, however close together they start.
  */
 export function buildFileName(parts: FileNameParts): string {
-  const { exportName, startedAt, part, extension } = parts
+  const { exportName, runId, part, extension } = parts
   const chunk = parts.chunk ?? null
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) throw new RivetError('RIVET_INTERNAL', `run id '${runId}' cannot be part of a file name`)
   if (!extension.startsWith('.') || extension.includes('/')) {
     throw new RivetError('RIVET_INTERNAL', `file extension '${extension}' must start with a dot and contain no slash`)
   }
@@ -51,14 +54,7 @@ export function buildFileName(parts: FileNameParts): string {
   }
   const chunkSuffix = chunk === null ? '' : `_chunk${String(chunk).padStart(5, '0')}`
   const suffix = part === null ? '' : `_part${part}`
-  return `${exportName}_${compactUtcTimestamp(startedAt)}${chunkSuffix}${suffix}${extension}`
-}
-
-/** `YYYYMMDDTHHMMSSZ` in UTC (ISO 8601 basic format, seconds precision). */
-export function compactUtcTimestamp(date: Date): string {
-  // toISOString is always UTC: 2026-11-24T21:53:12.345Z → 20261124T215312Z
-  const iso = date.toISOString()
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
+  return `${exportName}_${runId}${chunkSuffix}${suffix}${extension}`
 }
 
 /** A single path component: non-empty, no separators or NUL, not '.' or '..'. */

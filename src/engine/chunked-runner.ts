@@ -25,7 +25,9 @@ import type { ExtractStats } from './messages.js'
 import { panicPoint } from './fault-injection.js'
 import { exportRetryPolicy, isRetryable, retryDelayMs, sleep, withRetries, MAX_RETRY_DELAY_MS } from './retry.js'
 import type { RetryNotice, RetryPolicy } from './retry.js'
+import { ChangeChecks } from './change-checks.js'
 import { RunJournal } from './run-journal.js'
+import { buildRunSummary, keepSummary } from './run-summary.js'
 import { sealRun } from './run-manifest.js'
 import { OutputWriter } from './output-writer.js'
 import type { WrittenFile } from './output-writer.js'
@@ -340,6 +342,7 @@ async function runChunks(
   const journal = new RunJournal(ctx.state, runId, exp.name, ctx.log)
   for (const notice of planningRetries) journal.retry('planning the chunks', notice)
   ctx = { ...ctx, log: journal.log }
+  const checks = new ChangeChecks(ctx.state, exp, runId, journal)
   const pending = resumed?.pending ?? [...layout.ranges]
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
@@ -372,12 +375,15 @@ async function runChunks(
   let rows = 0
   let failure: RivetError | null = null
   try {
+    // before any data file: a schema that drifted past the export's policy stops the run here (exit 4)
+    checks.checkSchema(columns)
+    checks.start(columns)
     await destination.prepare()
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
     const reader = async (): Promise<void> => {
       for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
         try {
-          const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId, journal)
+          const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId, journal, checks)
           rows += result.rows
           stats.add(result.stats)
           if (chunked.checkpoint) committed.push(...result.committed)
@@ -391,17 +397,19 @@ async function runChunks(
     await Promise.all(Array.from({ length: Math.min(parallel, pending.length) }, reader))
     if (failure === null && ctx.signal?.aborted) failure = new RivetError('RIVET_CANCELLED', 'the run was interrupted')
     if (failure !== null) throw failure
-    if (!chunked.checkpoint) {
-      written.sort((a, b) => a.finalName.localeCompare(b.finalName))
-      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written, journal)))
-    }
     // a resumed run also owns the rows of the chunks completed before the interruption
     const totalRows = chunked.checkpoint
       ? ctx.state.listChunkTasks({ runId }).filter((t) => t.status === 'completed').reduce((n, t) => n + (t.rows ?? 0), 0)
       : rows
+    // the gates see every chunk; a failed gate publishes nothing more and seals nothing
+    checks.judge(totalRows, resumed !== null)
+    if (!chunked.checkpoint) {
+      written.sort((a, b) => a.finalName.localeCompare(b.finalName))
+      committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written, journal)))
+    }
     if (totalRows === 0 && !exp.skipEmpty && ctx.state.listFiles({ runId }).length === 0) {
       // an export without rows still gets one file carrying the schema
-      const writer = newWriter(exp, columns, destination, startedAt, null, csvHeader)
+      const writer = newWriter(exp, columns, destination, runId, null, csvHeader)
       const files = await writer.finish(await encodeEmpty(ctx.pools, columns, encode))
       committed.push(...(await publishFiles(ctx.state, runId, exp, destination, files, journal)))
     }
@@ -417,13 +425,16 @@ async function runChunks(
     const bytes = allFiles.reduce((n, f) => n + f.bytes, 0)
     const durationMs = Date.now() - began.getTime()
     const peakRssBytes = rss.stop()
-    const finalStats = { ...stats.result(parallel, total), retries: journal.retries }
+    const finalStats = { ...stats.result(parallel, total), retries: journal.retries, ...checks.stats() }
+    checks.recordShape()
     logZeroDates(ctx, exp, finalStats)
     ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
     panicPoint('after_cursor_commit')
     journal.record('outcome', `completed: ${totalRows} rows in ${allFiles.length} file(s)`, { status: 'completed', rows: totalRows, bytes, files: allFiles.length, durationMs, retries: journal.retries, chunks: total })
     const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
-    return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns, error: null }
+    const summary = buildRunSummary({ exp, runId, startedAt: began, finishedAt: new Date(), rows: totalRows, files: allFiles.length, bytes, peakRssBytes, retries: journal.retries, warnings: journal.warnings, error: null, ...checks.outcome() })
+    keepSummary(ctx.state, summary, journal)
+    return { exportName: exp.name, runId, status: 'completed', rows: totalRows, bytes, files, durationMs, peakRssBytes, stats: finalStats, columns, error: null, summary }
   } catch (err) {
     const error = toRivetError(err)
     const withdrawn = await withdrawRun(ctx, exp, runId, destination)
@@ -433,11 +444,16 @@ async function runChunks(
     // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
     if (withdrawn === 'withdrawn') ctx.state.failRun(runId, {
       status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
-      stats: { retries: journal.retries },
+      stats: { retries: journal.retries, ...checks.stats() },
     })
     journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
-    if (chunked.checkpoint) ctx.log(`export ${exp.name}: completed chunks are kept; \`rivet run --resume -e ${exp.name}\` continues with the rest`)
-    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
+    // a run stopped by its checks has read every chunk: there is nothing to resume
+    if (chunked.checkpoint && error.code !== 'RIVET_QUALITY_FAILED' && error.code !== 'RIVET_SCHEMA_DRIFT') {
+      ctx.log(`export ${exp.name}: completed chunks are kept; \`rivet run --resume -e ${exp.name}\` continues with the rest`)
+    }
+    const summary = buildRunSummary({ exp, runId, startedAt: began, finishedAt: new Date(), rows: progress.rows, files: 0, bytes: 0, peakRssBytes, retries: journal.retries, warnings: journal.warnings, error, ...checks.outcome() })
+    keepSummary(ctx.state, summary, journal)
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error, summary }
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort)
     if (progressTimer) clearInterval(progressTimer)
@@ -492,15 +508,18 @@ async function readChunk(
   signal: AbortSignal,
   runId: string,
   journal: RunJournal,
+  checks: ChangeChecks,
 ): Promise<{ rows: number; stats: ExtractStats; files: WrittenFile[]; committed: CommittedFileSummary[] }> {
   const chunked = exp.chunked!
   const predicate = chunkPredicate(layout.expr, range, (value) => source.literal(value, layout.column))
   const plan = source.planChunk(meta, predicate, layout.column)
   for (let attempt = 1; ; attempt++) {
     if (chunked.checkpoint) ctx.state.startChunk(runId, range.index)
-    const writer = newWriter(exp, plan.columns, destination, startedAt, range.index, csvHeader)
+    const writer = newWriter(exp, plan.columns, destination, runId, range.index, csvHeader)
     try {
-      const result = await runPipeline(ctx.pools, plan, encode, writer, progress, signal)
+      const profiled = checks.read()
+      const result = await runPipeline(ctx.pools, plan, encode, writer, progress, signal, profiled.checks)
+      profiled.accept(result.profile)
       panicPoint('after_source_read')
       const files = await writer.finish(null)
       if (!chunked.checkpoint) return { rows: result.rows, stats: result.stats, files, committed: [] }
@@ -559,12 +578,12 @@ function newWriter(
   exp: ResolvedExport,
   columns: readonly ColumnSpec[],
   destination: Destination,
-  startedAt: Date,
+  runId: string,
   chunk: number | null,
   csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,
 ): OutputWriter {
   return new OutputWriter({
-    exportName: exp.name, startedAt, chunk, format: exp.format, compression: exp.compression, maxFileSizeBytes: exp.maxFileSizeBytes, columns, destination,
+    exportName: exp.name, runId, chunk, format: exp.format, compression: exp.compression, maxFileSizeBytes: exp.maxFileSizeBytes, columns, destination,
     csvHeader: csvHeader?.kind === 'csv' ? csvHeader.bytes : undefined, createdBy: `rivet ${RIVET_VERSION}`,
   })
 }

@@ -3,6 +3,7 @@ import { RivetError, toRivetError } from '../errors/index.js'
 import type { EncodedRowGroup, CsvEncodeOptions, ParquetEncodeOptions } from '../format/index.js'
 import type { ExtractPlan } from '../plan/index.js'
 import type { CursorAdvance } from '../source/pg/index.js'
+import type { ProfileSpec, ReadProfile } from '../quality/index.js'
 import type { EncodeTask } from './encode-task.js'
 import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
 import type { EncodedUnit, OutputWriter } from './output-writer.js'
@@ -31,6 +32,16 @@ export interface PipelineResult {
   readonly stats: ExtractStats
   /** Incremental reads: where the cursor stands after this read. */
   readonly cursor?: CursorAdvance
+  /** What the read saw column by column, when it was profiled. */
+  readonly profile?: ReadProfile
+}
+
+/** The drift and quality checks a read feeds. */
+export interface PipelineChecks {
+  /** What the extraction worker profiles. */
+  readonly profile: ProfileSpec
+  /** Receives each batch's row keys for unique check `check` (an index into `profile.uniqueKeys`). */
+  readonly keys: (check: number, keys: BigUint64Array) => void
 }
 
 /**
@@ -47,6 +58,7 @@ export async function runPipeline(
   writer: OutputWriter,
   progress: PipelineProgress,
   signal?: AbortSignal,
+  checks?: PipelineChecks,
 ): Promise<PipelineResult> {
   const { port1, port2 } = new MessageChannel()
   let writeChain: Promise<void> = Promise.resolve()
@@ -81,6 +93,8 @@ export async function runPipeline(
     if (msg.type !== 'batch' || failure !== null) return
     received++
     progress.batches++
+    // keys are remembered as they arrive: a chunk's duplicates of another chunk are found too
+    if (checks !== undefined && msg.keys !== undefined) msg.keys.forEach((keys, i) => checks.keys(i, new BigUint64Array(keys)))
     progress.rawBytes += msg.rawBytes
     const encoded = encodeBatch(pools, specOf(), msg.ipc, msg.rows)
     encoded.then((unit) => {
@@ -100,7 +114,8 @@ export async function runPipeline(
   })
 
   try {
-    const outcome = (await pools.extract.run({ plan, port: port2 }, { transferList: [port2] })) as ExtractOutcome
+    const task = checks === undefined ? { plan, port: port2 } : { plan, port: port2, profile: checks.profile }
+    const outcome = (await pools.extract.run(task, { transferList: [port2] })) as ExtractOutcome
     // the worker answers once every batch was acknowledged, so the chain holds them all: drain it
     await writeChain
     if (failure !== null) throw failure
@@ -112,7 +127,7 @@ export async function runPipeline(
         details: { sent: outcome.batches, written: received },
       })
     }
-    return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats, cursor: outcome.cursor }
+    return { rows: outcome.rows, batches: outcome.batches, stats: outcome.stats, cursor: outcome.cursor, profile: outcome.profile }
   } catch (err) {
     await writeChain.catch(() => undefined)
     throw failure ?? toRivetError(err, 'RIVET_WORKER_CRASHED')

@@ -17,7 +17,10 @@ import { encodeBatch, runPipeline } from './export-pipeline.js'
 import type { EncodeSpec, PipelineProgress, PipelineResult } from './export-pipeline.js'
 import { panicPoint } from './fault-injection.js'
 import { exportRetryPolicy, withRetries } from './retry.js'
+import { ChangeChecks } from './change-checks.js'
 import { RunJournal } from './run-journal.js'
+import { buildRunSummary, keepSummary } from './run-summary.js'
+import type { RunSummary } from './run-summary.js'
 import { RssSampler } from './memory.js'
 import type { ExtractStats } from './messages.js'
 import { OutputWriter } from './output-writer.js'
@@ -39,6 +42,8 @@ export interface ExportResult {
   readonly stats: ExtractStats | null
   readonly columns: readonly ColumnSpec[]
   readonly error: RivetError | null
+  /** The card the run ends with. */
+  readonly summary: RunSummary
 }
 
 /** A published file as reported to the user. */
@@ -93,18 +98,21 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
   })
   const journal = new RunJournal(ctx.state, runId, exp.name, ctx.log)
   const runCtx: ExportContext = { ...ctx, log: journal.log }
+  const checks = new ChangeChecks(ctx.state, exp, runId, journal)
   let destination: Destination | null = null
   let columns: readonly ColumnSpec[] = []
   try {
     // the read is retried as a whole: a new snapshot, new temp files, the failed attempt's discarded
     const read = await withRetries(exportRetryPolicy(exp), ctx.signal, (notice) => journal.retry('the export', notice), async (attempt) => {
       if (attempt > 1) Object.assign(progress, { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 })
-      const attemptRead = await readExport(runCtx, exp, runId, startedAt, planned, progress, journal, attempt)
+      const attemptRead = await readExport(runCtx, exp, runId, startedAt, planned, progress, journal, checks, attempt)
       destination = attemptRead.destination
       columns = attemptRead.columns
       return attemptRead
     })
     const { result, incremental, written } = read
+    // shape drift warnings, then the quality gates: nothing is published when a gate fails
+    checks.judge(result.rows, false)
     // never publish (or move a cursor past) rows the files do not hold
     const inFiles = written.reduce((n, w) => n + w.rows, 0)
     if (inFiles !== result.rows) {
@@ -124,13 +132,16 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     panicPoint('after_manifest_update')
     const summary = { rows: result.rows, bytes: files.reduce((n, f) => n + f.bytes, 0), durationMs: Date.now() - startedAt.getTime() }
     const peakRssBytes = rss.stop()
-    const stats = { ...result.stats, retries: journal.retries }
+    const stats = { ...result.stats, retries: journal.retries, ...checks.stats() }
+    checks.recordShape()
     // write before cursor: the cursor moves in the transaction that commits the files
     ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats }, { cursor })
     panicPoint('after_cursor_commit')
     journal.record('outcome', `completed: ${summary.rows} rows in ${files.length} file(s)`, { status: 'completed', rows: summary.rows, bytes: summary.bytes, files: files.length, durationMs: summary.durationMs, retries: journal.retries, ...(cursor ? { cursor: cursor.value } : {}) })
     if (incremental !== null) runCtx.log(`export ${exp.name}: ${cursor === undefined ? `no new rows; the cursor stays${incremental.from === null ? ' unset' : ` at ${incremental.from}`}` : `cursor now ${cursor.value}${cursor.boundaryComplete ? '' : ' (too many rows at this value to remember: the next run reads it again)'}`}`)
-    return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats, columns, error: null }
+    const runSummary = buildRunSummary({ exp, runId, startedAt, finishedAt: new Date(), rows: summary.rows, files: files.length, bytes: summary.bytes, peakRssBytes, retries: journal.retries, warnings: journal.warnings, error: null, ...checks.outcome() })
+    keepSummary(ctx.state, runSummary, journal)
+    return { exportName: exp.name, runId, status: 'completed', ...summary, files, peakRssBytes, stats, columns, error: null, summary: runSummary }
   } catch (err) {
     const error = toRivetError(err)
     const withdrawn = destination !== null ? await withdrawRun(ctx, exp, runId, destination) : 'withdrawn'
@@ -138,9 +149,11 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     const durationMs = Date.now() - startedAt.getTime()
     const status = error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed'
     // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
-    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, { status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0, stats: { retries: journal.retries } })
+    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, { status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0, stats: { retries: journal.retries, ...checks.stats() } })
     journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
-    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error }
+    const runSummary = buildRunSummary({ exp, runId, startedAt, finishedAt: new Date(), rows: progress.rows, files: 0, bytes: 0, peakRssBytes, retries: journal.retries, warnings: journal.warnings, error, ...checks.outcome() })
+    keepSummary(ctx.state, runSummary, journal)
+    return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error, summary: runSummary }
   } finally {
     if (progressTimer) clearInterval(progressTimer)
   }
@@ -164,11 +177,15 @@ async function readExport(
   planned: PlannedRun | undefined,
   progress: PipelineProgress,
   journal: RunJournal,
+  checks: ChangeChecks,
   attempt: number,
 ): Promise<ExportRead> {
   const { plan, incremental } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
   checkPlannedColumns(exp, planned, plan.columns.slice(0, plan.sourceColumnCount))
   const columns = plan.columns
+  // before any data file: a schema that drifted past the export's policy stops the run here (exit 4)
+  if (attempt === 1) checks.checkSchema(columns)
+  checks.start(columns)
   journal.record('plan', `read by ${plan.strategy.type}${incremental === null ? '' : incremental.from === null ? ', every row (no cursor yet)' : ` after cursor ${incremental.from}`}`, {
     strategy: plan.strategy.type, attempt, columns: columns.length, ...(incremental === null ? {} : { cursorFrom: incremental.from, tie: incremental.tie }),
   })
@@ -179,7 +196,7 @@ async function readExport(
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
     const writer = new OutputWriter({
       exportName: exp.name,
-      startedAt,
+      runId,
       format: exp.format,
       compression: exp.compression,
       maxFileSizeBytes: exp.maxFileSizeBytes,
@@ -188,7 +205,9 @@ async function readExport(
       csvHeader: csvHeader?.kind === 'csv' ? csvHeader.bytes : undefined,
       createdBy: `rivet ${RIVET_VERSION}`,
     })
-    const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal)
+    const profiled = checks.read()
+    const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal, profiled.checks)
+    profiled.accept(result.profile)
     logZeroDates(ctx, exp, result.stats)
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
     const written = await writer.finish(empty)

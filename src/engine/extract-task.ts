@@ -3,6 +3,9 @@ import { toRivetError } from '../errors/index.js'
 import type { ExtractPlan } from '../plan/export-plan.js'
 import { readPgBatches } from '../source/pg/index.js'
 import type { CursorAdvance } from '../source/pg/index.js'
+import type { RecordBatch } from '../arrow/lib.js'
+import { BatchProfiler } from '../quality/index.js'
+import type { ProfileSpec } from '../quality/index.js'
 import type { BatchSink } from '../source/types.js'
 import { AdaptiveSizer } from './feedback.js'
 import type { CoordinatorToWorker, ExtractOutcome, WorkerToCoordinator } from './messages.js'
@@ -13,13 +16,16 @@ import { ownedBytes } from './transfer.js'
 export interface ExtractTask {
   readonly plan: ExtractPlan
   readonly port: MessagePort
+  /** Profile every batch (NULLs, widths, unique keys) for the export's drift and quality checks. */
+  readonly profile?: ProfileSpec
 }
 
 /** Worker side of an extraction: reads the source and posts batches, holding at most maxInFlight unacknowledged. */
 export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome> {
   const { plan, port } = task
   const abort = new AbortController()
-  const sink = new PortBatchSink(port, plan.maxInFlight)
+  const profiler = task.profile === undefined ? null : new BatchProfiler(task.profile, plan.columns)
+  const sink = new PortBatchSink(port, plan.maxInFlight, profiler)
   port.on('message', (msg: CoordinatorToWorker) => {
     if (msg.type === 'ack') sink.ack()
     else if (msg.type === 'cancel') {
@@ -46,6 +52,7 @@ export async function runExtractTask(task: ExtractTask): Promise<ExtractOutcome>
       // what was posted on the port, which the coordinator checks against what it wrote
       batches: sink.sent,
       cursor: result.cursor,
+      ...(profiler === null ? {} : { profile: profiler.profile() }),
       stats: {
         strategy: plan.strategy.type,
         statements: result.statements,
@@ -78,12 +85,14 @@ class PortBatchSink implements BatchSink {
   constructor(
     private readonly port: MessagePort,
     private readonly maxInFlight: number,
+    private readonly profiler: BatchProfiler | null,
   ) {}
 
-  push(ipc: Uint8Array, rows: number, rawBytes: number): boolean {
+  push(ipc: Uint8Array, rows: number, rawBytes: number, batch?: RecordBatch): boolean {
+    const keys = this.profiler !== null && batch !== undefined ? (this.profiler.observe(batch) ?? []).map((k) => ownedBytes(new Uint8Array(k.buffer, k.byteOffset, k.byteLength)).buffer as ArrayBuffer) : []
     const bytes = ownedBytes(ipc)
-    const message: WorkerToCoordinator = { type: 'batch', seq: this.seq++, ipc: bytes.buffer as ArrayBuffer, rows, rawBytes }
-    this.port.postMessage(message, [bytes.buffer as ArrayBuffer])
+    const message: WorkerToCoordinator = { type: 'batch', seq: this.seq++, ipc: bytes.buffer as ArrayBuffer, rows, rawBytes, ...(keys.length > 0 ? { keys } : {}) }
+    this.port.postMessage(message, [bytes.buffer as ArrayBuffer, ...keys])
     this.rows += rows
     this.inFlight++
     releaseBatchMemory()

@@ -1,4 +1,5 @@
 import type { RivetErrorJSON } from '../errors/index.js'
+import type { ReadProfile } from '../quality/types.js'
 import type { CursorAdvance } from '../source/pg/index.js'
 
 /**
@@ -7,7 +8,15 @@ import type { CursorAdvance } from '../source/pg/index.js'
  * bytes in a transferred ArrayBuffer.
  */
 export type WorkerToCoordinator =
-  | { readonly type: 'batch'; readonly seq: number; readonly ipc: ArrayBuffer; readonly rows: number; readonly rawBytes: number }
+  | {
+      readonly type: 'batch'
+      readonly seq: number
+      readonly ipc: ArrayBuffer
+      readonly rows: number
+      readonly rawBytes: number
+      /** One buffer of 64-bit row keys per unique check of the export (see src/quality), when profiled. */
+      readonly keys?: readonly ArrayBuffer[]
+    }
   | { readonly type: 'statement'; readonly ms: number; readonly rows: number; readonly bytes: number; readonly sizeHint: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
 
@@ -18,7 +27,7 @@ export type CoordinatorToWorker =
 
 /** What an extraction task resolves to: counters on success, the error as data on failure. */
 export type ExtractOutcome =
-  | { readonly ok: true; readonly rows: number; readonly batches: number; readonly stats: ExtractStats; readonly cursor?: CursorAdvance }
+  | { readonly ok: true; readonly rows: number; readonly batches: number; readonly stats: ExtractStats; readonly cursor?: CursorAdvance; readonly profile?: ReadProfile }
   | { readonly ok: false; readonly error: RivetErrorJSON; readonly rows: number }
 
 /** Source-side statistics of one extraction, reported in the run summary. */

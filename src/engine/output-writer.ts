@@ -11,7 +11,8 @@ export type EncodedUnit =
 
 export interface OutputWriterOptions {
   readonly exportName: string
-  readonly startedAt: Date
+  /** The run whose files these are: its id is part of every file name. */
+  readonly runId: string
   /** Chunk number put in the file names of a chunked export. */
   readonly chunk?: number | null
   readonly format: 'parquet' | 'csv'
@@ -97,7 +98,7 @@ export class OutputWriter {
     const rotating = o.maxFileSizeBytes !== null
     const partIndex = rotating ? ++this.part : null
     const extension = o.format === 'parquet' ? parquetFileExtension() : csvFileExtension(o.compression as 'zstd' | 'gzip' | 'lz4' | 'none')
-    const finalName = buildFileName({ exportName: o.exportName, startedAt: o.startedAt, chunk: o.chunk ?? null, part: partIndex, extension })
+    const finalName = buildFileName({ exportName: o.exportName, runId: o.runId, chunk: o.chunk ?? null, part: partIndex, extension })
     const sink = o.destination.openSink(finalName)
     const assembler = o.format === 'parquet' ? new ParquetFileAssembler({ columns: o.columns, createdBy: o.createdBy }) : null
     const file: OpenFile = { sink, finalName, partIndex, assembler, bytes: 0, rows: 0, units: 0 }

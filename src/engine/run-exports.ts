@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
-import { compactUtcTimestamp, openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
+import { openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
 import type { Destination } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { openConfiguredState } from '../state/index.js'
@@ -12,6 +12,7 @@ import { newRunId, runExport } from './export-runner.js'
 import type { ExportResult, PlannedRun } from './export-runner.js'
 import { checkPanicEnvironment } from './fault-injection.js'
 import { processPeakRssBytes } from './memory.js'
+import { buildRunSummary } from './run-summary.js'
 import { EnginePools, defaultPoolSizes } from './pools.js'
 
 export interface RunExportsOptions {
@@ -174,13 +175,13 @@ async function discardSupersededRuns(exp: ResolvedExport, state: StateStore, log
 /**
  * Remove what a dead run published under its own names but never committed: files it recorded as
  * pending, and — in a bucket, where an upload appears under its final key as soon as it completes —
- * objects it finished uploading before it could record them. A run's files all start with
- * `<export>_<start time>`; whatever carries that prefix and is no committed file of the export is
- * the dead run's.
+ * objects it finished uploading before it could record them. Every file of a run is named
+ * `<export>_<run id>...`; whatever carries that prefix and is no committed file of the run is the
+ * dead run's.
  */
 async function removeStrays(state: StateStore, exp: ResolvedExport, run: RunRecord, destination: Destination): Promise<string[]> {
-  const prefix = `${exp.name}_${compactUtcTimestamp(run.startedAt)}`
-  const committed = new Set(state.listFiles({ exportName: exp.name }).map((f) => f.fileName).filter((name) => name.startsWith(prefix)))
+  const prefix = `${exp.name}_${run.runId}`
+  const committed = new Set(state.listFiles({ runId: run.runId }).map((f) => f.fileName))
   const strays = (await destination.listNames(prefix)).filter((name) => !committed.has(name))
   return strays.length === 0 ? [] : destination.removeUnrecorded(strays)
 }
@@ -203,5 +204,7 @@ function rollForward(state: StateStore, run: RunRecord, cursor: CursorInput | nu
 
 /** The result of an export refused before it started (its lock is held by another run). */
 function refusedResult(exp: ResolvedExport, runId: string, error: RivetError): ExportResult {
-  return { exportName: exp.name, runId, status: 'failed', rows: 0, bytes: 0, files: [], durationMs: 0, peakRssBytes: 0, stats: null, columns: [], error }
+  const now = new Date()
+  const summary = buildRunSummary({ exp, runId, startedAt: now, finishedAt: now, rows: 0, files: 0, bytes: 0, peakRssBytes: 0, retries: 0, warnings: [], error })
+  return { exportName: exp.name, runId, status: 'failed', rows: 0, bytes: 0, files: [], durationMs: 0, peakRssBytes: 0, stats: null, columns: [], error, summary }
 }

@@ -9,6 +9,8 @@ import type { RetryNotice } from './retry.js'
  */
 export class RunJournal {
   retries = 0
+  /** Every warning logged, in order (for the run summary). */
+  readonly warnings: string[] = []
   private broken = false
 
   constructor(
@@ -34,7 +36,10 @@ export class RunJournal {
   readonly log = (line: string): void => {
     this.sink(line)
     const at = line.indexOf('warning: ')
-    if (at >= 0) this.record('warning', line.slice(at + 'warning: '.length))
+    if (at < 0) return
+    const warning = line.slice(at + 'warning: '.length)
+    this.warnings.push(warning)
+    this.record('warning', warning)
   }
 
   /** Log and journal one retry; `scope` says what is tried again ('the export' or 'chunk 3'). */

@@ -16,6 +16,7 @@ export interface CodeInfo {
 const config = (hint: string): CodeInfo => ({ exit: 1, hint })
 const retryable = (hint: string): CodeInfo => ({ exit: 2, hint })
 const integrity = (hint: string): CodeInfo => ({ exit: 3, hint })
+const drift = (hint: string): CodeInfo => ({ exit: 4, hint })
 
 export const ERROR_CODES = {
   // configuration
@@ -103,6 +104,13 @@ export const ERROR_CODES = {
   RIVET_RECONCILE_MISMATCH: integrity('the rows written differ from the rows in the source (each mismatch is listed): `rivet repair -e NAME` shows what it would export again'),
   RIVET_RUN_NOT_FOUND: config('name a completed run of the export: `rivet metrics -c rivet.yaml -e NAME` lists its runs'),
   RIVET_VERIFY_PLAN_CHANGED: config('the export\'s settings changed since the run, so its chunks no longer describe the same rows: restore the config the run used, or run the export again and check that run'),
+
+  // run summary
+  RIVET_SUMMARY_WRITE: config('check that the folder of --summary-output exists and is writable; a run that completed stays completed (its files and state are kept), and `rivet state summary -e NAME` prints its summary'),
+
+  // data contracts: `quality:` and `on_schema_drift`
+  RIVET_QUALITY_FAILED: integrity('a quality check of the export failed (each is listed); the run published nothing and its cursor did not move: fix the data at the source, or change the `quality:` rule if it is wrong'),
+  RIVET_SCHEMA_DRIFT: drift('the columns differ from those of the last completed run and on_schema_drift is fail: update the consumers of the files, then accept the change by running once with on_schema_drift: warn or continue'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

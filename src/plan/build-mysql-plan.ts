@@ -1,7 +1,7 @@
 import type { ResolvedExport } from '../config/index.js'
 import { mysqlSelectExpression } from '../source/mysql/decode/index.js'
 import type { ColumnSpec } from '../types/index.js'
-import { batchTargetBytes, TARGET_STATEMENT_MS } from './build-pg-plan.js'
+import { batchTargetBytes, planRowKey, TARGET_STATEMENT_MS } from './build-pg-plan.js'
 import type { MysqlExtractPlan, MysqlReadStrategy, SourceConnectParams } from './export-plan.js'
 import type { IncrementalDialect, PgIncrementalRead } from './incremental-plan.js'
 import type { MetaColumnsPlan } from './meta-columns.js'
@@ -120,5 +120,6 @@ export function buildMysqlExtractPlan(
     // rows per page: start small (the cost per row is unknown) and let statement time size the rest
     chunking: { targetStatementMs, initial: 1000, min: 100, max: 1_000_000 },
     maxInFlight: 3,
+    rowKey: planRowKey(exp, facts.columns, facts.relation?.primaryKey ?? null),
   }
 }

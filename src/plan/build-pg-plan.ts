@@ -3,7 +3,7 @@ import type { PgExportFacts } from '../source/pg/pg-describe.js'
 import { quoteIdent } from '../source/pg/pg-describe.js'
 import { pgSelectExpression } from '../source/pg/types/index.js'
 import type { ColumnSpec } from '../types/index.js'
-import type { PgExtractPlan, PgReadStrategy, SourceConnectParams } from './export-plan.js'
+import type { PgExtractPlan, PgReadStrategy, RowKeyPlan, SourceConnectParams } from './export-plan.js'
 import type { MetaColumnsPlan } from './meta-columns.js'
 
 const NO_META: MetaColumnsPlan = { exportedAtUs: null, rowHash: null }
@@ -95,7 +95,31 @@ export function buildPgExtractPlan(
     throttleMs: tuning.throttleMs,
     chunking,
     maxInFlight: 3,
+    rowKey: planRowKey(exp, facts.columns, facts.relation?.primaryKey ?? null),
   }
+}
+
+/**
+ * The columns a data error names its row by: the export's `unique_key`, else the table's primary
+ * key, else the chunk column; undefined when none of them is among the columns read (the error
+ * then names the row's position in the read).
+ */
+export function planRowKey(exp: ResolvedExport, columns: readonly ColumnSpec[], primaryKey: readonly string[] | null): RowKeyPlan | undefined {
+  const chunkColumn = exp.chunked?.column ?? null
+  const candidates: [RowKeyPlan['from'], readonly string[] | null][] = [
+    ['unique_key', exp.uniqueKey],
+    ['primary_key', primaryKey],
+    ['chunk_column', chunkColumn === null ? null : [chunkColumn]],
+  ]
+  for (const [from, names] of candidates) {
+    if (names === null || names.length === 0) continue
+    const indexes = names.map((n) => {
+      const exact = columns.findIndex((c) => c.name === n)
+      return exact >= 0 ? exact : columns.findIndex((c) => c.name.toLowerCase() === n.toLowerCase())
+    })
+    if (indexes.every((i) => i >= 0)) return { columns: indexes, from }
+  }
+  return undefined
 }
 
 /** The whole-export strategy of the export's mode (incremental is planned by the runner: it needs state). */

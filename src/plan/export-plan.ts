@@ -34,6 +34,17 @@ export type PgReadStrategy =
   | { readonly type: 'cursor'; readonly query: string }
   | { readonly type: 'incremental'; readonly read: PgIncrementalRead }
 
+/**
+ * Which columns identify a row in data errors ("row with primary key id=42"): the export's
+ * `unique_key`, else the table's primary key, else the chunk column. Without one, errors name the
+ * row's position in the read.
+ */
+export interface RowKeyPlan {
+  /** Positions of the key columns among the source columns. */
+  readonly columns: readonly number[]
+  readonly from: 'unique_key' | 'primary_key' | 'chunk_column'
+}
+
 /** Everything an extraction worker needs to read one PostgreSQL export. Plain data: it crosses threads. */
 export interface PgExtractPlan {
   readonly source: 'postgres'
@@ -58,6 +69,8 @@ export interface PgExtractPlan {
   }
   /** Batches allowed in flight between the worker and the writer before the worker pauses. */
   readonly maxInFlight: number
+  /** The columns data errors name a row by; absent: by its position in the read. */
+  readonly rowKey?: RowKeyPlan
 }
 
 /**
@@ -111,6 +124,8 @@ export interface MysqlExtractPlan {
     readonly max: number
   }
   readonly maxInFlight: number
+  /** The columns data errors name a row by; absent: by its position in the read. */
+  readonly rowKey?: RowKeyPlan
 }
 
 /** The plan of any source. */

@@ -63,10 +63,11 @@ export class BatchShipper {
     this.unchecked = 0
     if (rows === 0) return
     const rawBytes = this.builder.byteLength
-    const ipc = this.builder.toIPC(this.builder.finishBatch())
+    const batch = this.builder.finishBatch()
+    const ipc = this.builder.toIPC(batch)
     this.totalRows += rows
     this.batches++
-    if (!this.sink.push(ipc, rows, rawBytes) && !this.paused) {
+    if (!this.sink.push(ipc, rows, rawBytes, batch) && !this.paused) {
       this.paused = true
       this.socket.pause()
       void this.sink.drained().then(() => {

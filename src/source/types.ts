@@ -1,9 +1,13 @@
+import type { RecordBatch } from '../arrow/lib.js'
 import type { ColumnSpec } from '../types/index.js'
 
 /** Where an extraction hands its finished batches; implemented by the extraction worker. */
 export interface BatchSink {
-  /** Hand over one finished batch (Arrow IPC stream bytes); false asks the producer to pause. */
-  push(ipc: Uint8Array, rows: number, rawBytes: number): boolean
+  /**
+   * Hand over one finished batch (Arrow IPC stream bytes, and the batch itself for profiling);
+   * false asks the producer to pause.
+   */
+  push(ipc: Uint8Array, rows: number, rawBytes: number, batch?: RecordBatch): boolean
   /** Resolves once the consumer can take more batches. */
   drained(): Promise<void>
   /** Report one finished source statement (for adaptive sizing and the run summary). */

@@ -278,7 +278,7 @@ export interface MetricsOptions {
 }
 
 /** What a journal event is about. */
-export type JournalEventKind = 'plan' | 'file' | 'chunk' | 'retry' | 'warning' | 'outcome' | 'recovery'
+export type JournalEventKind = 'plan' | 'file' | 'chunk' | 'retry' | 'warning' | 'drift' | 'quality' | 'outcome' | 'recovery'
 
 /** One event of a run's journal, as the engine records it. */
 export interface JournalEventInput {

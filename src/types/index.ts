@@ -37,6 +37,8 @@ export interface ColumnSpec {
   /** Decoder id for list items, when `type.kind === 'list'`. */
   readonly itemDecoder?: string
   readonly fidelity: TypeFidelity
+  /** The `columns:` override applied to the column, as the config spells it (`decimal(5,2)`, `uuid`); absent without one. */
+  readonly override?: string
 }
 
 /** Human-readable name of a RivetType, as used in docs and error messages. */

@@ -258,33 +258,18 @@ function readState<T>(dir: string, fn: (s: ReturnType<typeof openStateStore>) =>
   }
 }
 
-/**
- * File names carry the run's start time to the second; two runs of one export starting within the
- * same second would claim the same names (RIVET_OUTPUT_CONFLICT), which is not what this suite
- * tests. Wait until the clock is past the second in which the previous run started.
- */
-async function pastSecondOf(ms: number): Promise<void> {
-  const wait = (Math.floor(ms / 1000) + 1) * 1000 - Date.now()
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-}
-
 /** One case: a temp dir and config, and the CLI runs made in it. */
 class Scenario {
   readonly dir = tempDir('rivet-cm-')
   readonly out = join(this.dir, 'out')
   readonly cfg: string
-  /** When the latest run recorded in state started (its files carry this second in their names). */
-  private lastStart = 0
 
   constructor(yaml: string) {
     this.cfg = writeConfig(this.dir, yaml)
   }
 
-  async run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-    await pastSecondOf(this.lastStart)
-    const result = await runCli(['run', '-c', this.cfg, ...args], { cwd: this.dir, env })
-    if (existsSync(join(this.dir, '.rivet_state.db'))) this.lastStart = Math.max(this.lastStart, ...this.runs().map((r) => r.startedAt.getTime()))
-    return result
+  run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+    return runCli(['run', '-c', this.cfg, ...args], { cwd: this.dir, env })
   }
 
   runs(): RunRecord[] {

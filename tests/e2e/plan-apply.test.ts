@@ -37,7 +37,7 @@ function refused(r: CliResult, code: string): void {
 
 /** Files of one export's report keyed by name with the run's timestamp taken out. */
 function byStableName(files: readonly ReportFile[]): Map<string, ReportFile> {
-  return new Map(files.map((f) => [basename(f.path).replace(/_\d{8}T\d{6}Z/, '_T'), f]))
+  return new Map(files.map((f) => [basename(f.path).replace(/_\d{8}T\d{6}Z-[0-9a-f]{8}/, '_T'), f]))
 }
 
 function runCount(configPath: string): number {

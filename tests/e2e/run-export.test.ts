@@ -45,7 +45,7 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     expect(r.code, r.stderr).toBe(0)
     const files = listOut(join(dir, 'out'))
     expect(files).toHaveLength(1)
-    expect(files[0]).toMatch(/^small_\d{8}T\d{6}Z\.csv\.gz$/)
+    expect(files[0]).toMatch(/^small_\d{8}T\d{6}Z-[0-9a-f]{8}\.csv\.gz$/)
     const text = gunzipSync(readFileSync(join(dir, 'out', files[0]!))).toString('utf8')
     const lines = text.split('\n')
     expect(lines[0]).toBe('id,label,note')
@@ -93,7 +93,7 @@ describe.skipIf(!hasPg)('rivet run (spawned CLI against the local PostgreSQL)', 
     expect(r.code, r.stderr).toBe(0)
     const files = listOut(join(dir, 'out'))
     expect(files.length).toBeGreaterThan(3)
-    files.forEach((f, i) => expect(f).toMatch(new RegExp(`^parts_\\d{8}T\\d{6}Z_part${i + 1}\\.csv$`.replace('part' + (i + 1), `part\\d+`))))
+    files.forEach((f, i) => expect(f).toMatch(new RegExp(`^parts_\\d{8}T\\d{6}Z-[0-9a-f]{8}_part${i + 1}\\.csv$`.replace('part' + (i + 1), `part\\d+`))))
     const ids = new Set<string>()
     let total = 0
     for (const f of files) {

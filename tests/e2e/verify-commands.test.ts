@@ -257,7 +257,7 @@ describe.skipIf(!hasPg)('rivet reconcile and rivet repair (spawned CLI, PostgreS
     for (const [f, h] of hashes) expect(sha(join(out(), f)), f).toBe(h)
     const added = readdirSync(out()).filter((f) => !hashes.has(f) && f !== '_SUCCESS' && f !== 'manifest.json').sort()
     expect(added).toHaveLength(2)
-    expect(added[0]).toMatch(/^chunks_\d{8}T\d{6}Z_chunk00001\.parquet$/)
+    expect(added[0]).toMatch(/^chunks_\d{8}T\d{6}Z-[0-9a-f]{8}_chunk00001\.parquet$/)
     expect(added[1]).toBe(`manifest-${repairRun}.json`)
     type Manifest = { run_id: string; rows: number; repair_of?: string; files: { name: string; chunk: number; rows: number; run_id?: string }[] }
     const manifest = JSON.parse(readFileSync(join(out(), added[1]!), 'utf8')) as Manifest

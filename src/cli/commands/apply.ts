@@ -1,7 +1,9 @@
+import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../base-command.js'
-import { renderRunJson, renderRunText } from '../render/run-summary.js'
+import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
 import { withInterruptSignal } from '../signals.js'
+import { checkSummaryOutput, saveRunSummary, withSummaryOnError } from '../summary-output.js'
 
 /** `rivet apply`: execute a sealed plan written by `rivet plan`, exactly as planned. */
 export class ApplyCommand extends RivetCommand {
@@ -10,13 +12,14 @@ export class ApplyCommand extends RivetCommand {
     category: 'Extraction',
     description: 'execute a plan written by `rivet plan`, exactly as planned',
     details: `
-      Checks the plan first and refuses it, writing nothing, when its signature does not match (RIVET_PLAN_TAMPERED), when it is older than 24 hours and --force is not given (RIVET_PLAN_EXPIRED), when the config file or its source changed since planning (RIVET_PLAN_STALE), or when another run moved the cursor of an incremental export (RIVET_PLAN_CURSOR_MOVED). Then runs the plan's exports with its chunk ranges and cursor snapshots, recorded in the state file like \`rivet run\`, and prints the same report.
+      Checks the plan first and refuses it, writing nothing, when its signature does not match (RIVET_PLAN_TAMPERED), when it is older than 24 hours and --force is not given (RIVET_PLAN_EXPIRED), when the config file or its source changed since planning (RIVET_PLAN_STALE), or when another run moved the cursor of an incremental export (RIVET_PLAN_CURSOR_MOVED). Then runs the plan's exports with its chunk ranges and cursor snapshots, recorded in the state file like \`rivet run\`, and prints the same report: a summary card per export. --summary-output FILE writes the summaries as JSON, like \`rivet run\` (also when the plan is refused: then with the error and no exports).
 
       Exit codes as \`rivet run\`: 0 ok, 1 config or generic error (every refusal), 2 retryable, 3 data integrity, 4 schema drift.
     `,
     examples: [
       ['Apply a reviewed plan', '$0 apply plan.json'],
       ['Apply a plan older than 24 hours, report as JSON', '$0 apply plan.json --force --json'],
+      ['Keep the run summary as JSON for a scheduler', '$0 apply plan.json --summary-output run-summary.json'],
     ],
   })
 
@@ -25,25 +28,30 @@ export class ApplyCommand extends RivetCommand {
   force = Option.Boolean('--force', false, { description: 'Apply a plan older than 24 hours (no other check is skipped)' })
   json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout (on stderr when the export writes its data to stdout)' })
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
+  summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the apply fails)' })
 
   protected async run(): Promise<number> {
+    const summaryPath = this.summaryOutput === undefined ? null : checkSummaryOutput(this.summaryOutput)
     // loaded on use: `rivet --help` and friends should not pay for the engine's modules
     const { applyPlan } = await import('../../plan-file/index.js')
     const log = this.quiet ? () => undefined : (line: string) => this.err(`${line}\n`)
-    const report = await withInterruptSignal((signal) =>
-      applyPlan({
-        planPath: this.plan,
-        configPath: this.config,
-        force: this.force,
-        signal,
-        log,
-        progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
-      }),
-    )
+    const execute = () =>
+      withInterruptSignal((signal) =>
+        applyPlan({
+          planPath: this.plan,
+          configPath: this.config,
+          force: this.force,
+          signal,
+          log,
+          progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
+        }),
+      )
+    // a refused plan still leaves a summary (with the error) behind; its config is known only from -c
+    const report = await withSummaryOnError(summaryPath, this.config === undefined ? null : resolve(this.config), execute, (error) => this.reportError(error))
     // with the data on stdout, the report goes to stderr
-    const print = report.stdoutTaken ? (text: string) => this.err(text) : (text: string) => this.out(text)
-    print(this.json ? renderRunJson(report) : renderRunText(report))
+    const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
+    stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
-    return report.exitCode
+    return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
 }

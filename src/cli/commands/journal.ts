@@ -5,7 +5,7 @@ import { RivetCommand } from '../base-command.js'
 import { formatCount, formatDuration, renderTable } from '../render/format.js'
 import { parseLimit } from './state/files.js'
 
-const KINDS: readonly JournalEventKind[] = ['plan', 'file', 'chunk', 'retry', 'warning', 'outcome', 'recovery']
+const KINDS: readonly JournalEventKind[] = ['plan', 'file', 'chunk', 'retry', 'warning', 'drift', 'quality', 'outcome', 'recovery']
 
 /** `rivet journal`: what happened during a run, event by event. */
 export class JournalCommand extends RivetCommand {

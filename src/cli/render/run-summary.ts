@@ -1,28 +1,26 @@
-import type { RunReport } from '../../engine/index.js'
+import type { ExportResult, RunReport } from '../../engine/index.js'
+import { renderSummaryCard } from '../../report/index.js'
 import { formatBytes, formatCount, formatDuration } from './format.js'
 
-/** The human summary of a run: one block per export with its files. */
-export function renderRunText(report: RunReport): string {
-  const lines: string[] = []
+/** Options of the human report. */
+export interface RunTextOptions {
+  /** ANSI colours (the caller decides: a terminal, and NO_COLOR unset). */
+  readonly color?: boolean
+}
+
+/** The human report of a run: each export's summary card, its statement figures and files, then a count. */
+export function renderRunText(report: RunReport, options: RunTextOptions = {}): string {
+  const blocks: string[] = []
   for (const r of report.results) {
-    if (r.status === 'completed') {
-      const rate = r.durationMs > 0 ? ` (${formatCount((r.rows * 1000) / r.durationMs)} rows/s)` : ''
-      const unit = r.stats?.strategy === 'ctid' ? 'pages' : 'rows'
-      const sizes = r.stats && r.stats.statements > 0 ? ` (${r.stats.statements} statements, ${formatCount(r.stats.minChunkSize)}–${formatCount(r.stats.maxChunkSize)} ${unit} each)` : ''
-      const longest = r.stats ? ` · longest statement ${formatDuration(r.stats.maxStatementMs)}${sizes}` : ''
-      const retries = r.stats?.retries ? ` · ${r.stats.retries} retr${r.stats.retries === 1 ? 'y' : 'ies'}` : ''
-      lines.push(
-        `✓ ${r.exportName}: ${formatCount(r.rows)} rows → ${r.files.length} file(s), ${formatBytes(r.bytes)} in ${formatDuration(r.durationMs)}${rate}` +
-          ` · peak RSS ${formatBytes(r.peakRssBytes)}${longest}${retries}`,
-      )
-      for (const f of r.files) lines.push(`    ${f.path}  ${formatCount(f.rows)} rows  ${formatBytes(f.bytes)}  xxh3 ${f.xxh3}`)
-    } else {
-      lines.push(`✗ ${r.exportName}: failed after ${formatDuration(r.durationMs)} — [${r.error?.code}] ${r.error?.message}`)
-    }
+    const lines = [renderSummaryCard(r.summary, { color: options.color }).trimEnd()]
+    const statements = statementLine(r)
+    if (statements !== null) lines.push(`  ${statements}`)
+    for (const f of r.files) lines.push(`    ${f.path}  ${formatCount(f.rows)} rows  ${formatBytes(f.bytes)}  xxh3 ${f.xxh3}`)
+    blocks.push(lines.join('\n'))
   }
   const ok = report.results.filter((r) => r.status === 'completed').length
-  lines.push(`${ok} of ${report.results.length} export(s) completed`)
-  return `${lines.join('\n')}\n`
+  blocks.push(`${ok} of ${report.results.length} export(s) completed`)
+  return `${blocks.join('\n')}\n`
 }
 
 /** The `--json` report: one JSON document on stdout. */
@@ -43,9 +41,24 @@ export function renderRunJson(report: RunReport): string {
         files: r.files,
         stats: r.stats,
         error: r.error ? r.error.toJSON() : null,
+        summary: r.summary,
       })),
     },
     null,
     2,
   )}\n`
+}
+
+/** How the source was read, for a completed export: statements, the longest one, the chunk sizes. */
+function statementLine(r: ExportResult): string | null {
+  if (r.status !== 'completed' || r.stats === null || r.stats.statements === 0) return null
+  const unit = r.stats.strategy === 'ctid' ? 'pages' : 'rows'
+  const sizes = r.stats.statements > 1 ? `, ${formatCount(r.stats.minChunkSize)}–${formatCount(r.stats.maxChunkSize)} ${unit} each` : ''
+  return `read in ${formatCount(r.stats.statements)} statement(s)${sizes}, longest ${formatDuration(r.stats.maxStatementMs)}`
+}
+
+/** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(stream: NodeJS.WritableStream): boolean {
+  const noColor = process.env.NO_COLOR
+  return (stream as NodeJS.WriteStream).isTTY === true && (noColor === undefined || noColor === '')
 }

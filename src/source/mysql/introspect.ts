@@ -3,6 +3,7 @@ import type { ResolvedTableRef } from '../../config/index.js'
 import { RivetError } from '../../errors/index.js'
 import { closestName } from '../pg/types/index.js'
 import { classifyMysqlError } from './classify.js'
+import type { ColumnOrigin } from '../override-keys.js'
 import type { MysqlRawColumn } from './mysql-raw-column.js'
 import { mysqlFieldColumn, writesDisplayWidths } from './field-column.js'
 
@@ -74,7 +75,11 @@ export async function describeMysqlTable(conn: Connection, ref: ResolvedTableRef
     const table = found[0]
     if (table === undefined) throw await notFound(conn, schema, ref.name)
     const key = [String(table.table_schema), String(table.table_name)]
-    const columns = (await rows(conn, COLUMNS_SQL, key)).map(toRawColumn)
+    const columns = (await rows(conn, COLUMNS_SQL, key)).map((r) => ({
+      ...toRawColumn(r),
+      origin: { schema: key[0]!, table: key[1]!, column: String(r.name) },
+      tableNamesIgnoreCase: !exact,
+    }))
     if (/mariadb/i.test(String(ctx.version)) && columns.some((c) => c.dataType === 'longtext')) await markMariadbJson(conn, key, columns)
     const pk = (await rows(conn, PRIMARY_KEY_SQL, key)).map((r) => String(r.name))
     const type = String(table.table_type)
@@ -102,14 +107,43 @@ export async function describeMysqlTable(conn: Connection, ref: ResolvedTableRef
 export async function describeMysqlQuery(conn: Connection, sql: string): Promise<MysqlRawColumn[]> {
   const body = sql.trim().replace(/[;\s]+$/, '')
   try {
-    const version = String((await rows(conn, 'SELECT VERSION() AS v'))[0]!.v)
+    const ctx = (await rows(conn, 'SELECT VERSION() AS v, @@lower_case_table_names AS lctn'))[0]!
     // the query on lines of its own: a trailing `-- comment` must not swallow the wrapper
     const [, fields] = await conn.query({ sql: `SELECT * FROM (\n${body}\n) AS rivet_q LIMIT 0` })
-    const widths = writesDisplayWidths(version)
-    return (fields as FieldPacket[]).map((f) => mysqlFieldColumn(f, widths))
+    const widths = writesDisplayWidths(String(ctx.v))
+    const columns = (fields as FieldPacket[]).map((f) => mysqlFieldColumn(f, widths))
+    const origins = await queryOrigins(conn, body, columns.length)
+    const ignoreCase = Number(ctx.lctn) !== 0
+    return columns.map((c, i) => (origins[i] === undefined ? c : { ...c, origin: origins[i], tableNamesIgnoreCase: ignoreCase }))
   } catch (err) {
     throw classifyMysqlError(err)
   }
+}
+
+/**
+ * The table column behind each result column of a query, by position (undefined for expressions).
+ * The derived table of the describe statement hides them, so they come from the column
+ * definitions of the query prepared on its own (preparing runs nothing). A query the server will
+ * not prepare, or whose shape differs, has no origins: `table.col` keys then match nothing.
+ */
+async function queryOrigins(conn: Connection, body: string, count: number): Promise<(ColumnOrigin | undefined)[]> {
+  const none: (ColumnOrigin | undefined)[] = Array.from({ length: count }, () => undefined)
+  let statement: { statement: { columns?: FieldPacket[] } } | undefined
+  try {
+    statement = (await conn.prepare(body)) as unknown as { statement: { columns?: FieldPacket[] } }
+  } catch {
+    return none
+  } finally {
+    // unprepare closes the statement and drops it from the driver's statement cache
+    if (statement !== undefined) conn.unprepare(body)
+  }
+  const fields = statement.statement.columns ?? []
+  if (fields.length !== count) return none
+  return fields.map((f) => {
+    const field = f as FieldPacket & { orgTable?: string; orgName?: string; schema?: string }
+    if (!field.orgTable || !field.orgName || !field.schema) return undefined
+    return { schema: field.schema, table: field.orgTable, column: field.orgName }
+  })
 }
 
 /** Quote an identifier with backticks (a backtick inside is doubled); names are taken exactly as written. */

@@ -257,7 +257,7 @@ class MysqlBatchPump extends BatchShipper {
     sink: BatchSink,
   ) {
     super(new BatchBuilder(plan.columns), plan.batch, sink, raw)
-    this.decoder = new MysqlRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
+    this.decoder = new MysqlRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta, plan.rowKey)
   }
 
   /** Run one SELECT, decoding every row as it arrives; returns its row count and the key of its last row. */

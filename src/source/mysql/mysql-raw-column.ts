@@ -1,3 +1,5 @@
+import type { ColumnOrigin } from '../override-keys.js'
+
 /**
  * What Rivet knows about a MySQL/MariaDB column before mapping it to a RivetType: read from
  * information_schema.COLUMNS for a table, or derived from the result-set field packets of a query.
@@ -17,4 +19,8 @@ export interface MysqlRawColumn {
   readonly datetimePrecision: number | null
   /** CHARACTER_SET_NAME (`utf8mb4`, `latin1`, `binary`...), null for non-string types. */
   readonly characterSet: string | null
+  /** The table column it is read from (`table.col` override keys match it); absent for query expressions. */
+  readonly origin?: ColumnOrigin
+  /** Whether the server compares table names ignoring case (lower_case_table_names 1 or 2). */
+  readonly tableNamesIgnoreCase?: boolean
 }

@@ -1,7 +1,8 @@
+import { formatColumnOverride } from '../../config/column-override.js'
 import type { ColumnOverride } from '../../config/index.js'
 import { ERROR_CODES, RivetError, type ErrorCode, type ErrorItem } from '../../errors/index.js'
 import type { ColumnSpec, RivetType, TypeFidelity } from '../../types/index.js'
-import { closestName } from '../pg/types/index.js'
+import { matchColumnOverrides } from '../override-keys.js'
 import { mysqlDecoderId, quoteMysqlIdentifier, type MysqlDecoderKind } from './decode/index.js'
 import type { MysqlRawColumn } from './mysql-raw-column.js'
 
@@ -78,23 +79,15 @@ const m = (type: RivetType, kind: MysqlDecoderKind, fidelity: TypeFidelity = 'ex
  * problems are of that kind, RIVET_TYPE_UNSUPPORTED (each item keeping its own code) when mixed.
  */
 export function mapMysqlColumns(cols: readonly MysqlRawColumn[], overrides: Readonly<Record<string, ColumnOverride>> = {}): ColumnSpec[] {
+  const rule = cols.some((c) => c.tableNamesIgnoreCase === true) ? 'nocase' : 'exact'
+  const { matches, items: keyItems } = matchColumnOverrides(cols, overrides, rule)
   const items: ErrorItem[] = []
   const specs: ColumnSpec[] = []
-  for (const col of cols) {
-    const spec = mapColumn(col, overrides[col.name], items)
+  cols.forEach((col, i) => {
+    const spec = mapColumn(col, matches[i]?.override, items)
     if (spec !== null) specs.push(spec)
-  }
-  const names = cols.map((c) => c.name)
-  for (const key of Object.keys(overrides)) {
-    if (names.includes(key)) continue
-    const near = closestName(key, names)
-    items.push({
-      code: 'RIVET_TYPE_OVERRIDE_INVALID',
-      path: key,
-      message: `columns override "${key}" names no column of the source${near === null ? '' : ` — did you mean "${near}"?`}`,
-      hint: 'override keys are column names, matched case-sensitively',
-    })
-  }
+  })
+  items.push(...keyItems)
   if (items.length > 0) throw typeError(items)
   return specs
 }
@@ -110,7 +103,8 @@ function mapColumn(col: MysqlRawColumn, override: ColumnOverride | undefined, it
     return null
   }
   // a zero date is written as NULL even in a NOT NULL column, and Parquet refuses NULLs in a required column
-  return { name: col.name, nullable: col.nullable || ZERO_DATE_DECODERS.has(mapped.decoder), sourceType: col.columnType, ...mapped }
+  const spec: ColumnSpec = { name: col.name, nullable: col.nullable || ZERO_DATE_DECODERS.has(mapped.decoder), sourceType: col.columnType, ...mapped }
+  return override === undefined ? spec : { ...spec, override: formatColumnOverride(override) }
 }
 
 /** The natural mapping of one column type, or why it has none. */
@@ -216,11 +210,11 @@ export function applyMysqlOverride(o: ColumnOverride, col: MysqlRawColumn): Mysq
     case 'decimal':
       return decimalOverride(o.precision, o.scale, family)
     case 'text':
-      // MariaDB prints FLOAT with 6 significant digits: its text is not the stored value
-      return keep(utf8) ?? m(utf8, textOverrideKind(family), family === 'float' ? 'lossy' : 'compatible')
+      return keep(utf8) ?? m(utf8, textOverrideKind(family), 'compatible')
     case 'json':
       if (family === 'json') return natural as MysqlMappedType
-      if (textLike) return m({ kind: 'json' }, 'json', 'compatible')
+      // a text column holds any text: each value is checked to be JSON
+      if (textLike) return m({ kind: 'json' }, 'json-text', 'compatible')
       return { error: 'a json override applies to json and text columns (MariaDB stores JSON as longtext)' }
     case 'int64': {
       const type: RivetType = { kind: 'int', bits: 64, signed: true }
@@ -231,8 +225,9 @@ export function applyMysqlOverride(o: ColumnOverride, col: MysqlRawColumn): Mysq
     case 'float64': {
       const type: RivetType = { kind: 'float', bits: 64 }
       if (family === 'float') return m(type, 'float', 'compatible')
+      // a bigint or decimal value must read back the same from its double (checked per value)
       const wide = family === 'decimal' || (family === 'int' && INT_BITS[col.dataType.toLowerCase()] === 64)
-      if (intLike || family === 'double' || family === 'decimal') return keep(type) ?? m(type, 'double', wide ? 'lossy' : 'compatible')
+      if (intLike || family === 'double' || family === 'decimal') return keep(type) ?? m(type, wide ? 'double-exact' : 'double', 'compatible')
       return { error: 'a float64 override applies to numeric columns; cast other types in a query' }
     }
     case 'bool':
@@ -262,7 +257,8 @@ function decimalOverride(precision: number, scale: number, family: Family): Mysq
   const type: RivetType = { kind: 'decimal', precision, scale }
   if (family === 'decimal') return m(type, 'decimal')
   if (family === 'int' || family === 'year' || family === 'bool' || family === 'text' || family === 'enum') return m(type, 'decimal', 'compatible')
-  // the server prints the shortest text that reads back as the same double, not its exact binary value
+  // a float becomes the shortest decimal that reads back as the same float (FLOAT: as the same
+  // float32), not its exact binary value; that decimal must fit
   if (family === 'float' || family === 'double') return m(type, family === 'float' ? 'float' : 'decimal', 'lossy')
   return { error: 'a decimal override applies to numeric and text columns' }
 }
@@ -276,7 +272,8 @@ function temporalOverride(
   if (kind === 'date') {
     const type: RivetType = { kind: 'date' }
     if (family === 'date') return keep(type)!
-    if (family === 'datetime' || family === 'timestamp') return m(type, 'date', 'lossy')
+    // a value with a time of day other than midnight is refused, not cut to its date
+    if (family === 'datetime' || family === 'timestamp') return m(type, 'date', 'compatible')
     if (textLike) return m(type, 'date', 'compatible')
     return { error: 'a date override applies to date, datetime, timestamp and text columns' }
   }
@@ -290,6 +287,8 @@ function textOverrideKind(family: Family): MysqlDecoderKind {
   switch (family) {
     case 'binary':
       return 'text-hex'
+    case 'float':
+      return 'text-float'
     case 'bit':
     case 'bit1':
       return 'text-bit'

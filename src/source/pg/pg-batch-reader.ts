@@ -77,7 +77,7 @@ class BatchPump extends BatchShipper {
 
   constructor(plan: PgExtractPlan, conn: PgWireConnection, sink: BatchSink) {
     super(new BatchBuilder(plan.columns), plan.batch, sink, conn)
-    this.decoder = new PgRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta)
+    this.decoder = new PgRowDecoder(plan.columns.slice(0, plan.sourceColumnCount), this.builder, plan.meta, plan.rowKey)
   }
 
   override statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {

@@ -168,7 +168,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB: values and types outside the natural 
   }
 
   it('TIME values outside one day stop the export; a text override keeps them as the server prints them', async () => {
-    await expectRefused(TIME_TABLE, 'RIVET_DATA_VALUE_OUT_OF_RANGE', 3, /column "t": value -838:59:59\.000000 is outside/)
+    await expectRefused(TIME_TABLE, 'RIVET_DATA_VALUE_OUT_OF_RANGE', 3, /row with primary key id=2: column "t": value -838:59:59\.000000 is outside/)
     const out = await exportWith(TIME_TABLE, '{ t: text }', ['t'])
     const server = await withMysqlText((c) => textRows(c, `SELECT CAST(t AS CHAR) FROM ${TIME_TABLE} ORDER BY id`))
     expect(server.map((r) => r[0])).toEqual(['12:00:00.000000', '-838:59:59.000000', '838:59:59.999999', '24:00:00.000000', '-00:00:00.000001', null])
@@ -187,7 +187,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB: values and types outside the natural 
   }, 60_000)
 
   it('tinyint(1) values other than 0 and 1 stop the export; an int64 override keeps them', async () => {
-    await expectRefused(BOOL_TABLE, 'RIVET_DATA_VALUE_OUT_OF_RANGE', 3, /column "b": value 2 is neither 0 nor 1/)
+    await expectRefused(BOOL_TABLE, 'RIVET_DATA_VALUE_OUT_OF_RANGE', 3, /row with primary key id=2: column "b": value 2 is neither 0 nor 1/)
     const out = await exportWith(BOOL_TABLE, '{ b: int64 }', ['b'])
     expect(out.parquet).toEqual([[1n], [2n], [-128n], [127n], [0n]])
     expect(out.csv).toEqual([['1'], ['2'], ['-128'], ['127'], ['0']])

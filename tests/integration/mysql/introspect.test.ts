@@ -121,7 +121,15 @@ describe.skipIf(!hasMysql)('describeMysqlTable / describeMysqlQuery', () => {
     expect(t.primaryKey).toEqual(['part', 'id'])
     const expected = expectedColumns(widths)
     expect(t.columns.map((c) => c.name)).toEqual(Object.keys(expected))
-    for (const col of t.columns) expect({ name: col.name, ...col }).toEqual({ name: col.name, ...withDefaults(expected[col.name]!) })
+    for (const col of t.columns) {
+      expect({ name: col.name, ...col }).toEqual({
+        name: col.name,
+        ...withDefaults(expected[col.name]!),
+        // where `table.col` override keys look
+        origin: { schema: database, table: TABLE, column: col.name },
+        tableNamesIgnoreCase: expect.any(Boolean),
+      })
+    }
   })
 
   it('finds the table with an explicit schema too', async () => {
@@ -148,8 +156,10 @@ describe.skipIf(!hasMysql)('describeMysqlTable / describeMysqlQuery', () => {
     for (let i = 0; i < query.length; i++) {
       const fromTable = table.columns[i]!
       const columnType = fromTable.dataType === 'enum' || fromTable.dataType === 'set' ? fromTable.dataType : fromTable.columnType
+      // origins included: each query column is read straight from the table's column of the same name
       expect(query[i]).toEqual({ ...fromTable, columnType })
     }
+    expect(query[0]!.origin).toEqual({ schema: database, table: TABLE, column: query[0]!.name })
   })
 
   it('describes query expressions as a table made from them would be', async () => {
@@ -165,6 +175,8 @@ describe.skipIf(!hasMysql)('describeMysqlTable / describeMysqlQuery', () => {
     expect(byName.z).toMatchObject({ dataType: 'binary', columnType: 'binary(0)', nullable: true })
     expect(byName.t).toMatchObject({ dataType: 'datetime', columnType: 'datetime(3)', datetimePrecision: 3 })
     expect(byName.h).toMatchObject({ dataType: 'varbinary', characterSet: 'binary' })
+    // expressions are read from no table column
+    expect(cols.map((c) => c.origin)).toEqual(cols.map(() => undefined))
   })
 
   it('reports duplicate output names and syntax errors as RIVET_SOURCE_QUERY', async () => {

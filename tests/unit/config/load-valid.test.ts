@@ -44,6 +44,9 @@ describe('defaults', () => {
       destination: { type: 'local', path: '/etc/rivet/project/out' },
       columns: {},
       tuning: { profile: 'balanced', batchSize: null, ...TUNING_PROFILES.balanced, memoryMb: 512 },
+      schemaDrift: 'warn',
+      shapeDriftWarnFactor: 2,
+      quality: null,
     })
   })
 

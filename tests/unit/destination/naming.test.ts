@@ -2,25 +2,28 @@ import { describe, expect, it } from 'vitest'
 import { buildFileName, resolveOutputDir } from '../../../src/destination/index.js'
 import { isRivetError } from '../../../src/errors/index.js'
 
-const startedAt = new Date('2026-11-24T21:53:12.789Z')
+const runId = '20261124T215312Z-4f2a91c0'
 
 describe('buildFileName', () => {
-  it('names a single-file output', () => {
-    expect(buildFileName({ exportName: 'orders', startedAt, part: null, extension: '.parquet' })).toBe('orders_20261124T215312Z.parquet')
+  it('names a single-file output after the export and the run', () => {
+    expect(buildFileName({ exportName: 'orders', runId, part: null, extension: '.parquet' })).toBe('orders_20261124T215312Z-4f2a91c0.parquet')
   })
 
-  it('names a part with a compound extension', () => {
-    expect(buildFileName({ exportName: 'orders', startedAt, part: 2, extension: '.csv.zst' })).toBe('orders_20261124T215312Z_part2.csv.zst')
+  it('names a part with a compound extension, and a chunk', () => {
+    expect(buildFileName({ exportName: 'orders', runId, part: 2, extension: '.csv.zst' })).toBe('orders_20261124T215312Z-4f2a91c0_part2.csv.zst')
+    expect(buildFileName({ exportName: 'orders', runId, chunk: 7, part: null, extension: '.parquet' })).toBe('orders_20261124T215312Z-4f2a91c0_chunk00007.parquet')
   })
 
-  it('uses UTC and zero-pads every field', () => {
-    const early = new Date(Date.UTC(2027, 0, 2, 3, 4, 5))
-    expect(buildFileName({ exportName: 'a.b-c_d', startedAt: early, part: 10, extension: '.csv' })).toBe('a.b-c_d_20270102T030405Z_part10.csv')
+  it('gives two runs that start in the same second different names', () => {
+    const a = buildFileName({ exportName: 'o', runId: '20261124T215312Z-00000001', part: null, extension: '.csv' })
+    const b = buildFileName({ exportName: 'o', runId: '20261124T215312Z-00000002', part: null, extension: '.csv' })
+    expect(a).not.toBe(b)
   })
 
-  it('rejects an extension without a dot and a part below 1', () => {
-    expect(() => buildFileName({ exportName: 'o', startedAt, part: null, extension: 'parquet' })).toThrow(/extension/)
-    expect(() => buildFileName({ exportName: 'o', startedAt, part: 0, extension: '.csv' })).toThrow(/part number/)
+  it('rejects an extension without a dot, a part below 1 and a run id that is no plain name', () => {
+    expect(() => buildFileName({ exportName: 'o', runId, part: null, extension: 'parquet' })).toThrow(/extension/)
+    expect(() => buildFileName({ exportName: 'o', runId, part: 0, extension: '.csv' })).toThrow(/part number/)
+    expect(() => buildFileName({ exportName: 'o', runId: '../x', part: null, extension: '.csv' })).toThrow(/run id/)
   })
 })
 

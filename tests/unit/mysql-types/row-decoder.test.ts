@@ -51,13 +51,14 @@ describe('MysqlRowDecoder: text, binary, json, uuid', () => {
     expect(read('b')).toEqual([bytes, null])
     expect(caught(() => decodeOne(col('u', 'uuid'), '0e1f2a3b-4c5d-4e6f-8a9b-acbdef01234g')).code).toBe('RIVET_DATA_DECODE')
     expect(caught(() => decodeOne(col('u', 'uuid'), '0e1f2a3b4c5d4e6f8a9bacbdef012345')).code).toBe('RIVET_DATA_DECODE')
-    expect(caught(() => decodeOne(col('b', 'binary', 'binary(16)'), new Uint8Array(15), { b: { kind: 'uuid' } })).code).toBe('RIVET_DATA_DECODE')
+    // under an override, bytes that are no uuid do not fit the override
+    expect(caught(() => decodeOne(col('b', 'binary', 'binary(16)'), new Uint8Array(15), { b: { kind: 'uuid' } })).code).toBe('RIVET_DATA_VALUE_OUT_OF_RANGE')
   })
 
   it('re-reads text under int64, float64, decimal, bool, json and binary overrides', () => {
     const { table } = decode(
       [col('a', 'varchar', 'varchar(30)', utf8mb4), col('b', 'int'), col('c', 'bigint'), col('d', 'longtext', 'longtext', utf8mb4), col('e', 'text', 'text', utf8mb4), col('f', 'smallint')],
-      [['-9223372036854775808', '12345', '9007199254740993', '{"a": 1}', 'ü', '1']],
+      [['-9223372036854775808', '12345', '9007199254740992', '{"a": 1}', 'ü', '1']],
       { a: { kind: 'int64' }, b: { kind: 'decimal', precision: 12, scale: 3 }, c: { kind: 'float64' }, d: { kind: 'json' }, e: { kind: 'binary' }, f: { kind: 'bool' } },
     )
     expect(values(table, 'a')).toEqual([-(2n ** 63n)])
@@ -66,6 +67,8 @@ describe('MysqlRowDecoder: text, binary, json, uuid', () => {
     expect(values(table, 'd')).toEqual(['{"a": 1}'])
     expect(Array.from(values(table, 'e')[0] as Uint8Array)).toEqual([0xc3, 0xbc])
     expect(values(table, 'f')).toEqual([true])
+    // 2^53 + 1 has no float64: refused rather than rounded to 2^53
+    expect(caught(() => decodeOne(col('c', 'bigint'), '9007199254740993', { c: { kind: 'float64' } })).message).toContain('would be rounded to 9007199254740992')
   })
 })
 
@@ -106,12 +109,14 @@ describe('MysqlRowDecoder: rows', () => {
 
   it('quotes exactly the offending value in decode errors, whatever surrounds it in the packet', () => {
     const message = (c: MysqlRawColumn, v: string) => caught(() => decode([col('id', 'int'), c, col('z', 'int')], [['1', v, '2']])).message
-    expect(message(col('n', 'bigint'), '12a')).toBe('column "n": malformed bigint value "12a"')
-    expect(message(col('d', 'decimal', 'decimal(10,2)', { numericPrecision: 10, numericScale: 2 }), '1.2.3')).toBe('column "d": malformed decimal value "1.2.3"')
+    // no key in the plan: the row is named by its position in the read
+    const row = 'row 1 of the read (the export has no unique_key, primary key or chunk column to name it by)'
+    expect(message(col('n', 'bigint'), '12a')).toBe(`${row}: column "n": malformed bigint value "12a"`)
+    expect(message(col('d', 'decimal', 'decimal(10,2)', { numericPrecision: 10, numericScale: 2 }), '1.2.3')).toBe(`${row}: column "d": malformed decimal value "1.2.3"`)
     expect(message(col('d', 'decimal', 'decimal(10,2)', { numericPrecision: 10, numericScale: 2 }), '1.005')).toContain('value 1.005 does not fit decimal(10,2)')
-    expect(message(col('t', 'datetime'), '2024-01-01 10:00')).toBe('column "t": malformed datetime value "2024-01-01 10:00"')
+    expect(message(col('t', 'datetime'), '2024-01-01 10:00')).toBe(`${row}: column "t": malformed datetime value "2024-01-01 10:00"`)
     expect(message(col('t', 'time'), '24:00:00')).toContain('value 24:00:00 is outside')
-    expect(message(col('u', 'uuid'), 'é-not-a-uuid')).toBe('column "u": malformed uuid value "é-not-a-uuid"')
+    expect(message(col('u', 'uuid'), 'é-not-a-uuid')).toBe(`${row}: column "u": malformed uuid value "é-not-a-uuid"`)
   })
 
   it('refuses a decoder id that cannot fill the column type', () => {

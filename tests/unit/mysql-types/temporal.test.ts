@@ -67,12 +67,22 @@ describe('MysqlRowDecoder: dates and timestamps', () => {
   it('applies date and timestamp overrides by re-reading the text', () => {
     const { table } = decode(
       [col('a', 'datetime'), col('b', 'date'), col('c', 'varchar', 'varchar(30)')],
-      [['2024-05-01 23:59:59', '2024-05-01', '1999-12-31 08:00:00.25']],
+      [['2024-05-01 00:00:00', '2024-05-01', '1999-12-31 08:00:00.25']],
       { a: { kind: 'date' }, b: { kind: 'timestamp_tz' }, c: { kind: 'timestamp' } },
     )
     expect(stored(table, 'a')).toEqual([utcDays(2024, 5, 1)])
     expect(stored(table, 'b')).toEqual([utcMicros(2024, 5, 1)])
     expect(stored(table, 'c')).toEqual([utcMicros(1999, 12, 31, 8, 0, 0, 250000)])
+  })
+
+  it('refuses a time of day under a date override instead of dropping it', () => {
+    const { table } = decodeOne(col('a', 'datetime', 'datetime(6)'), '2024-05-01 00:00:00.000000', { a: { kind: 'date' } })
+    expect(stored(table, 'a')).toEqual([utcDays(2024, 5, 1)])
+    for (const v of ['2024-05-01 23:59:59', '2024-05-01 00:00:00.000001']) {
+      const err = caught(() => decodeOne(col('a', 'datetime', 'datetime(6)'), v, { a: { kind: 'date' } }))
+      expect(err.code).toBe('RIVET_DATA_VALUE_OUT_OF_RANGE')
+      expect(err.message).toContain('has a time of day')
+    }
   })
 })
 

@@ -196,7 +196,7 @@ describe('mapMysqlColumns overrides', () => {
     expect(table(specs)).toMatchObject({
       i: ['utf8', 'mysql:text', 'compatible'],
       dec: ['utf8', 'mysql:text', 'compatible'],
-      f: ['utf8', 'mysql:text', 'lossy'],
+      f: ['utf8', 'mysql:text-float', 'compatible'],
       tm: ['utf8', 'mysql:text', 'compatible'],
       s: ['utf8', 'mysql:text', 'exact'],
       bin: ['utf8', 'mysql:text-hex', 'compatible'],
@@ -212,6 +212,8 @@ describe('mapMysqlColumns overrides', () => {
     expect(mysqlSelectExpression(byName.shape)).toBe('ST_AsText(`shape`) AS `shape`')
     expect(mysqlSelectExpression(byName.odd)).toBe('CAST(`odd` AS CHAR) AS `odd`')
     expect(mysqlSelectExpression(byName.i)).toBe('`i`')
+    // MariaDB prints FLOAT with 6 digits: the text override reads its double and prints the float32's shortest text
+    expect(mysqlSelectExpression(byName.f)).toBe('`f` * 1e0 AS `f`')
   })
 
   it('selects FLOAT columns as a double so MariaDB does not round them to 6 digits', () => {
@@ -221,7 +223,7 @@ describe('mapMysqlColumns overrides', () => {
 
   it('json on json and text columns (MariaDB JSON is longtext)', () => {
     expect(map({ doc: { kind: 'json' }, j: { kind: 'json' } })).toEqual({
-      doc: ['json', 'mysql:json', 'compatible'],
+      doc: ['json', 'mysql:json-text', 'compatible'],
       j: ['json', 'mysql:json', 'exact'],
     })
   })
@@ -260,7 +262,7 @@ describe('mapMysqlColumns overrides', () => {
       dec0: ['int64', 'mysql:int', 'compatible'],
       b12: ['int64', 'mysql:bit', 'exact'],
       f: ['float64', 'mysql:float', 'compatible'],
-      biu: ['float64', 'mysql:double', 'lossy'],
+      biu: ['float64', 'mysql:double-exact', 'compatible'],
       d: ['float64', 'mysql:double', 'exact'],
       doc: ['binary', 'mysql:binary', 'compatible'],
       b16: ['uuid', 'mysql:uuid-bin', 'compatible'],
@@ -272,7 +274,7 @@ describe('mapMysqlColumns overrides', () => {
     })
     expect(map({ i: { kind: 'bool' }, dtm: { kind: 'date' }, s: { kind: 'date' } })).toEqual({
       i: ['bool', 'mysql:bool', 'compatible'],
-      dtm: ['date32', 'mysql:date', 'lossy'],
+      dtm: ['date32', 'mysql:date', 'compatible'],
       s: ['date32', 'mysql:date', 'compatible'],
     })
   })

@@ -133,7 +133,7 @@ describe('mapPgColumns', () => {
     ])
   })
 
-  it('applies overrides: decimal on numeric decodes natively, others cast in the SELECT', () => {
+  it('applies overrides: decimal on numeric decodes natively, checked conversions run in Rivet, the rest cast in the SELECT', () => {
     const specs = mapPgColumns(
       [col('n', 1700, 'numeric'), arr('na', 1700, 'numeric'), col('m', 790, 'money'), col('p', 600, 'point'), col('i', 23, 'int4'), col('f', 701, 'float8'), col('t', 25, 'text'), col('jb', 3802, 'jsonb'), col('w', 1700, 'numeric', { typmod: nt(100, 2) })],
       {
@@ -154,7 +154,9 @@ describe('mapPgColumns', () => {
     expect(by.m).toMatchObject({ decoder: 'cast:numeric', type: { kind: 'decimal', precision: 18, scale: 2 } })
     expect(by.p).toMatchObject({ decoder: 'cast:text', type: { kind: 'utf8' } })
     expect(by.i).toMatchObject({ decoder: 'cast:int8', fidelity: 'compatible' })
-    expect(by.f).toMatchObject({ decoder: 'cast:int8', fidelity: 'lossy' })
+    // float8 -> int64 would round in a cast: the value is read as float8 and checked instead
+    expect(by.f).toMatchObject({ decoder: 'via:float8', fidelity: 'compatible', override: 'int64' })
+    expect(pgSelectExpression(by.f)).toBe('"f"')
     expect(by.t.decoder).toBe('text')
     expect(by.jb.decoder).toBe('jsonb')
     expect(by.w.decoder).toBe('cast:text')

@@ -1,7 +1,7 @@
 import { RivetError } from '../../../errors/index.js'
 import { quoteMysqlIdentifier } from './decoder-id.js'
 
-const PREVIEW_CHARS = 80
+const PREVIEW_CHARS = 60
 
 /** The value at `buf[start..end)` as text for a message (cold path), shortened when long. */
 export function previewValue(buf: Uint8Array, start: number, end: number): string {
@@ -11,8 +11,9 @@ export function previewValue(buf: Uint8Array, start: number, end: number): strin
 
 /** A value (`buf[start..end)`) whose text does not match its type's text-protocol form. */
 export function malformed(column: string, type: string, buf: Uint8Array, start: number, end: number): RivetError {
-  return new RivetError('RIVET_DATA_DECODE', `column ${JSON.stringify(column)}: malformed ${type} value ${JSON.stringify(previewValue(buf, start, end))}`, {
-    details: { column, type },
+  const value = previewValue(buf, start, end)
+  return new RivetError('RIVET_DATA_DECODE', `column ${JSON.stringify(column)}: malformed ${type} value ${JSON.stringify(value)}`, {
+    details: { column, type, value },
   })
 }
 
@@ -45,6 +46,6 @@ export function decimalDoesNotFit(column: string, buf: Uint8Array, start: number
     `decimal(${precision},${scale})`,
     previewValue(buf, start, end),
     `does not fit decimal(${precision},${scale}) (${why}); it would have to be rounded`,
-    `widen the override, e.g. \`columns: { ${q}: "decimal(${Math.min(76, precision + 10)},${Math.min(scale + 4, 38)})" }\`, or export it as text with \`columns: { ${q}: text }\``,
+    `widen the override, e.g. \`columns: { ${q}: "decimal(${Math.min(76, precision + 10)},${Math.min(scale + 4, 38)})" }\`, round it on purpose in a \`query:\` (ROUND(${quoteMysqlIdentifier(column)}, ${scale})), or export it as text with \`columns: { ${q}: text }\``,
   )
 }

@@ -4,7 +4,9 @@ import type { ColumnSpec, RivetType } from '../../../types/index.js'
 import { appendDecimalText } from './decimal-text.js'
 import { malformed } from './decode-errors.js'
 import { mysqlDecoderKind, type MysqlDecoderKind } from './decoder-id.js'
-import { appendBit, appendBitBool, appendBoolText, appendFloat, appendInt64, appendSmallInt } from './numbers.js'
+import { appendBit, appendBitBool, appendBoolText, appendExactDouble, appendFloat, appendInt64, appendSmallInt, parseFloatText } from './numbers.js'
+import { appendJsonText } from './json-text.js'
+import { float32Text } from '../../number-text.js'
 import { appendDatetimeText, appendDateText, appendTimeText } from './temporal.js'
 
 /** Decoder codes: small integers so the per-value dispatch is one jump table. */
@@ -23,6 +25,10 @@ export const DECODE = {
   BIT: 12,
   UUID_TEXT: 13,
   UUID_BIN: 14,
+  JSON_TEXT: 15,
+  TEXT_FLOAT32: 16,
+  DECIMAL_FLOAT32: 17,
+  DOUBLE_EXACT: 18,
 } as const
 
 /** Per-column decoding parameters, resolved once from the ColumnSpec. */
@@ -52,12 +58,14 @@ const FILLS: Readonly<Record<MysqlDecoderKind, readonly RivetType['kind'][]>> = 
   decimal: ['decimal'],
   float: ['float', 'decimal'],
   double: ['float', 'decimal'],
+  'double-exact': ['float'],
   date: ['date'],
   datetime: ['timestamp'],
   time: ['time'],
   text: ['utf8'],
   binary: ['binary'],
   json: ['json'],
+  'json-text': ['json'],
   bit: ['int'],
   uuid: ['uuid'],
   'uuid-bin': ['uuid'],
@@ -65,6 +73,7 @@ const FILLS: Readonly<Record<MysqlDecoderKind, readonly RivetType['kind'][]>> = 
   'text-bit': ['utf8'],
   'text-wkt': ['utf8'],
   'text-char': ['utf8'],
+  'text-float': ['utf8'],
 }
 
 /** Resolve a column's decoder id and output type to its decoding parameters. */
@@ -84,9 +93,10 @@ export function decodeInfo(spec: ColumnSpec, zeroDates: Map<string, number>): Co
       return { ...info, code, width: bits >>> 3, min, max, signed: t.signed }
     }
     case 'float':
-      return { ...info, code: DECODE.FLOAT, width: t.bits >>> 3 }
+      return { ...info, code: kind === 'double-exact' ? DECODE.DOUBLE_EXACT : DECODE.FLOAT, width: t.bits >>> 3 }
     case 'decimal':
-      return { ...info, code: DECODE.DECIMAL, precision: t.precision, scale: t.scale }
+      // FLOAT arrives as the exact double of its float32 (`col * 1e0`): its decimal is the float32's shortest text
+      return { ...info, code: kind === 'float' ? DECODE.DECIMAL_FLOAT32 : DECODE.DECIMAL, precision: t.precision, scale: t.scale }
     case 'bool':
       return { ...info, code: kind === 'bit-bool' ? DECODE.BOOL_BIT : DECODE.BOOL_TEXT }
     case 'uuid':
@@ -97,6 +107,10 @@ export function decodeInfo(spec: ColumnSpec, zeroDates: Map<string, number>): Co
       return { ...info, code: DECODE.DATETIME }
     case 'time':
       return { ...info, code: DECODE.TIME }
+    case 'json':
+      return { ...info, code: kind === 'json-text' ? DECODE.JSON_TEXT : DECODE.RAW }
+    case 'utf8':
+      return { ...info, code: kind === 'text-float' ? DECODE.TEXT_FLOAT32 : DECODE.RAW }
     default:
       return { ...info, code: DECODE.RAW }
   }
@@ -136,6 +150,22 @@ export function decodeValue(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Buffer, 
       if (end - start !== 16) throw malformed(c.name, c.typeName, buf, start, end)
       return (b as FixedSizeBinaryBuilder).appendBytes(buf, start)
     default:
+      return decodeOverride(c, b, buf, start, end)
+  }
+}
+
+/** Values converted by an override (cold: kept out of the hot switch). */
+function decodeOverride(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Buffer, start: number, end: number): void {
+  switch (c.code) {
+    case DECODE.JSON_TEXT:
+      return appendJsonText(b as VarBinaryBuilder, buf, start, end, c.name)
+    case DECODE.TEXT_FLOAT32:
+      return (b as VarBinaryBuilder).appendString(float32Text(Math.fround(parseFloatText(buf, start, end, c.name, c.typeName))))
+    case DECODE.DECIMAL_FLOAT32:
+      return appendFloat32Decimal(b as DecimalBuilder, buf, start, end, c)
+    case DECODE.DOUBLE_EXACT:
+      return appendExactDouble(b as FixedWidthBuilder, buf, start, end, c.name, c.typeName)
+    default:
       throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(c.name)}: no decoder for code ${c.code}`)
   }
 }
@@ -171,4 +201,10 @@ function hexValue(ch: number): number {
   const lower = ch | 0x20
   if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10
   return -256
+}
+
+/** A FLOAT (its exact double text) into a decimal column: the float32's shortest text must fit, never rounded. */
+function appendFloat32Decimal(b: DecimalBuilder, buf: Buffer, start: number, end: number, c: ColumnDecodeInfo): void {
+  const text = Buffer.from(float32Text(Math.fround(parseFloatText(buf, start, end, c.name, c.typeName))), 'latin1')
+  appendDecimalText(b, text, 0, text.length, c.precision, c.scale, c.name)
 }

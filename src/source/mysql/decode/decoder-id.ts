@@ -18,6 +18,8 @@ export type MysqlDecoderKind =
   | 'float'
   /** Float text parsed by Number (the server prints the shortest round-trip form of a double). */
   | 'double'
+  /** A bigint or decimal as a float64: Number of its text, refused unless the double reads back as the same number. */
+  | 'double-exact'
   | 'date'
   /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (a bare date reads as midnight). */
   | 'datetime'
@@ -26,6 +28,8 @@ export type MysqlDecoderKind =
   | 'text'
   | 'binary'
   | 'json'
+  /** Text overridden to json: each value is checked to be JSON, then kept as it is. */
+  | 'json-text'
   /** BIT(n): up to 8 raw big-endian bytes. */
   | 'bit'
   /** A UUID in its 36-character text form (MariaDB `uuid`, or char(36) overridden to uuid). */
@@ -37,6 +41,8 @@ export type MysqlDecoderKind =
   | 'text-bit'
   | 'text-wkt'
   | 'text-char'
+  /** FLOAT as text: selected as `col * 1e0`, written as the shortest text that reads back as the same float32. */
+  | 'text-float'
 
 const PREFIX = 'mysql:'
 
@@ -47,12 +53,14 @@ const KINDS: readonly MysqlDecoderKind[] = [
   'decimal',
   'float',
   'double',
+  'double-exact',
   'date',
   'datetime',
   'time',
   'text',
   'binary',
   'json',
+  'json-text',
   'bit',
   'uuid',
   'uuid-bin',
@@ -60,6 +68,7 @@ const KINDS: readonly MysqlDecoderKind[] = [
   'text-bit',
   'text-wkt',
   'text-char',
+  'text-float',
 ]
 
 /** The ColumnSpec.decoder id of a decoder kind. */
@@ -88,6 +97,7 @@ export function mysqlSelectExpression(column: Pick<ColumnSpec, 'name' | 'decoder
   const q = quoteMysqlIdentifier(column.name)
   switch (mysqlDecoderKind(column.decoder)) {
     case 'float':
+    case 'text-float':
       return `${q} * 1e0 AS ${q}`
     case 'text-hex':
       return `LOWER(HEX(${q})) AS ${q}`

@@ -1,8 +1,10 @@
 import xxhash from 'xxhash-addon'
 import type { BatchBuilder, ColumnBuilder, FixedWidthBuilder } from '../../../arrow/index.js'
 import { RivetError } from '../../../errors/index.js'
+import type { RowKeyPlan } from '../../../plan/export-plan.js'
 import type { MetaColumnsPlan } from '../../../plan/meta-columns.js'
 import type { ColumnSpec } from '../../../types/index.js'
+import { rowDataError } from '../../row-error.js'
 import { decodeInfo, decodeValue, type ColumnDecodeInfo } from './decode-value.js'
 
 const { XXHash3 } = xxhash
@@ -12,7 +14,8 @@ const { XXHash3 } = xxhash
  * given as positions in one buffer (the row packet): value i is `buf[starts[i]..ends[i])` as the
  * server sent it, or SQL NULL when `starts[i]` is -1; no value is cut out into a view of its own.
  * Zero dates are written as NULL and counted in `zeroDates`. After a thrown error the current
- * batch is incomplete and must be discarded.
+ * batch is incomplete and must be discarded. A data error names its row: by the values of the
+ * `rowKey` columns, else by the row's position in this decoder's read (see rowDataError).
  */
 export class MysqlRowDecoder {
   /** Zero dates (`0000-00-00`, `2024-00-10`) written as NULL so far, per column name. */
@@ -22,6 +25,8 @@ export class MysqlRowDecoder {
   private readonly exportedAt: { builder: FixedWidthBuilder; us: number } | null = null
   private readonly rowHash: { builder: FixedWidthBuilder; fields: readonly number[] | null } | null = null
   private scratch = Buffer.alloc(256)
+  /** Rows started so far (the current row's 1-based position while it is decoded). */
+  private position = 0
 
   /**
    * `columns` are the source's fields, in order; the batch builder may have more columns after
@@ -31,6 +36,7 @@ export class MysqlRowDecoder {
     readonly columns: readonly ColumnSpec[],
     readonly batch: BatchBuilder,
     meta: MetaColumnsPlan = { exportedAtUs: null, rowHash: null },
+    private readonly rowKey?: RowKeyPlan,
   ) {
     const zeroDates = new Map<string, number>()
     this.zeroDates = zeroDates
@@ -54,14 +60,32 @@ export class MysqlRowDecoder {
       throw new RivetError('RIVET_SOURCE_PROTOCOL', `a row has ${starts.length} fields, expected ${n}`)
     }
     const builders = this.builders
-    for (let i = 0; i < n; i++) {
-      const start = starts[i]
-      if (start < 0) builders[i].appendNull()
-      else decodeValue(infos[i], builders[i], buf, start, ends[i])
+    this.position++
+    let i = 0
+    try {
+      for (; i < n; i++) {
+        const start = starts[i]
+        if (start < 0) builders[i].appendNull()
+        else decodeValue(infos[i], builders[i], buf, start, ends[i])
+      }
+    } catch (err) {
+      throw this.rowError(err, buf, starts, ends, i)
     }
     if (this.exportedAt !== null) this.exportedAt.builder.appendSafeInt64(this.exportedAt.us)
     if (this.rowHash !== null) this.appendRowHash(buf, starts, ends)
     this.batch.endRow()
+  }
+
+  /** A data error of field `field` rebuilt to name its row (cold path). */
+  private rowError(err: unknown, buf: Buffer, starts: Int32Array, ends: Int32Array, field: number): unknown {
+    const keyValues = this.rowKey?.columns.map((k) => (starts[k]! < 0 ? null : keyText(this.columns[k]!, buf, starts[k]!, ends[k]!))) ?? null
+    return rowDataError(err, {
+      column: this.columns[field]!,
+      position: this.position,
+      rowKey: this.rowKey,
+      keyValues,
+      columnNames: this.columns.map((c) => c.name),
+    })
   }
 
   /**
@@ -101,4 +125,12 @@ function copyRange(dst: Uint8Array, at: number, src: Uint8Array, start: number, 
   }
   for (let k = start; k < end; k++) dst[at++] = src[k]
   return at
+}
+
+/** A key value as text: the server's text, or 0x + hex for byte strings and bits. */
+function keyText(spec: ColumnSpec, buf: Buffer, start: number, end: number): string {
+  const kind = spec.type.kind
+  const bytes = kind === 'binary' || kind === 'uuid' || spec.decoder === 'mysql:bit' || spec.decoder === 'mysql:bit-bool'
+  if (!bytes || spec.decoder === 'mysql:uuid') return buf.toString('utf8', start, end)
+  return `0x${buf.toString('hex', start, end)}`
 }

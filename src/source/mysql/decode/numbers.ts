@@ -1,4 +1,5 @@
 import type { BoolBuilder, FixedWidthBuilder } from '../../../arrow/index.js'
+import { doubleReadsBack } from '../../number-text.js'
 import { malformed, outOfRange, previewValue } from './decode-errors.js'
 
 const TWO_32 = 4294967296
@@ -104,6 +105,13 @@ export function appendBit(b: FixedWidthBuilder, buf: Uint8Array, start: number, 
 
 /** Float text (`1.5`, `-0`, `1e-7`, `1.7976931348623157e308`) into a float32 or float64 column. */
 export function appendFloat(b: FixedWidthBuilder, buf: Buffer, start: number, end: number, width: number, column: string, type: string): void {
+  const v = parseFloatText(buf, start, end, column, type)
+  if (width === 4) b.appendFloat32(v)
+  else b.appendFloat64(v)
+}
+
+/** The double of a float text as the server prints it; throws on anything else. */
+export function parseFloatText(buf: Buffer, start: number, end: number, column: string, type: string): number {
   const s = end > start && (buf[start] === MINUS || buf[start] === PLUS) ? start + 1 : start
   // Number() would also accept '', blanks, 0x.., 0b.., Infinity: the server sends none of them
   if (s >= end || !isDigitOrDot(buf[s]) || !isDigitOrDot(buf[end - 1])) throw malformed(column, type, buf, start, end)
@@ -111,8 +119,18 @@ export function appendFloat(b: FixedWidthBuilder, buf: Buffer, start: number, en
   if (prefix === 0x78 || prefix === 0x6f || prefix === 0x62) throw malformed(column, type, buf, start, end)
   const v = Number(buf.toString('latin1', start, end))
   if (v !== v) throw malformed(column, type, buf, start, end)
-  if (width === 4) b.appendFloat32(v)
-  else b.appendFloat64(v)
+  return v
+}
+
+/**
+ * A bigint or decimal text into a float64 column, refused unless the double reads back as the
+ * same number (beyond 2^53, or past ~15 significant digits, a double would round it).
+ */
+export function appendExactDouble(b: FixedWidthBuilder, buf: Buffer, start: number, end: number, column: string, type: string): void {
+  const v = parseFloatText(buf, start, end, column, type)
+  const text = buf.toString('latin1', start, end)
+  if (!doubleReadsBack(text, v)) throw outOfRange(column, type, previewValue(buf, start, end), `has more digits than a float64 holds; it would be rounded to ${v}`)
+  b.appendFloat64(v)
 }
 
 function isDigitOrDot(c: number): boolean {

@@ -1,5 +1,6 @@
 import type { FixedWidthBuilder } from '../../../arrow/index.js'
 import { malformed, outOfRange, previewValue, timeOutOfRange } from './decode-errors.js'
+import { quoteMysqlIdentifier } from './decoder-id.js'
 
 const ZERO = 0x30
 const SECONDS_PER_DAY = 86400
@@ -50,12 +51,30 @@ function parseDays(buf: Uint8Array, start: number, end: number, column: string, 
   return daysFromCivil(y, m, d)
 }
 
-/** `YYYY-MM-DD` (a time part after it is ignored) into a date32 column; false for a zero date (nothing appended). */
+/**
+ * `YYYY-MM-DD` into a date32 column; false for a zero date (nothing appended). A time part after
+ * it (a datetime or text overridden to date) must be midnight: any other time of day is refused,
+ * never cut off.
+ */
 export function appendDateText(b: FixedWidthBuilder, buf: Uint8Array, start: number, end: number, column: string, type: string): boolean {
   const days = parseDays(buf, start, end, column, type)
   if (days !== days) return false
-  if (end - start > 10 && buf[start + 10] !== 0x20 && buf[start + 10] !== 0x54) throw malformed(column, type, buf, start, end)
+  if (end - start > 10) {
+    if (buf[start + 10] !== 0x20 && buf[start + 10] !== 0x54) throw malformed(column, type, buf, start, end)
+    if (!isMidnight(buf, start + 11, end)) {
+      throw outOfRange(column, type, previewValue(buf, start, end), 'has a time of day, which a date override would drop', `keep it with a \`timestamp\` override, or cast it in a \`query:\` (DATE(${quoteMysqlIdentifier(column)}) AS ${quoteMysqlIdentifier(column)}) to drop the time on purpose`)
+    }
+  }
   b.appendInt32(days)
+  return true
+}
+
+/** Whether `buf[p..end)` is `00:00:00` with an optional all-zero fraction. */
+function isMidnight(buf: Uint8Array, p: number, end: number): boolean {
+  if (end - p < 8 || buf[p + 2] !== 0x3a || buf[p + 5] !== 0x3a || digits(buf, p, 2) !== 0 || digits(buf, p + 3, 2) !== 0 || digits(buf, p + 6, 2) !== 0) return false
+  if (end === p + 8) return true
+  if (buf[p + 8] !== 0x2e || end === p + 9) return false
+  for (let k = p + 9; k < end; k++) if (buf[k] !== ZERO) return false
   return true
 }
 

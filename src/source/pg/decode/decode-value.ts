@@ -2,6 +2,7 @@ import type { BoolBuilder, DecimalBuilder, FixedSizeBinaryBuilder, FixedWidthBui
 import type { ColumnBuilder } from '../../../arrow/index.js'
 import { RivetError } from '../../../errors/index.js'
 import { readInt32, readUint32 } from './bytes.js'
+import type { PgConverter } from './convert.js'
 import { badLength, beyondUnixRange, infiniteValue, malformed } from './decode-errors.js'
 import { formatPgInterval } from './interval.js'
 import { appendPgNumeric } from './numeric.js'
@@ -28,6 +29,8 @@ export const DECODE = {
   INET: 17,
   MACADDR: 18,
   ARRAY: 19,
+  /** A `via:` override: the value is converted by `ColumnDecodeInfo.convert`. */
+  CONVERT: 20,
 } as const
 
 /** Per-column decoding parameters, resolved once from the ColumnSpec. */
@@ -41,6 +44,8 @@ export interface ColumnDecodeInfo {
   readonly typeName: string
   /** Items of an array column. */
   readonly item: ColumnDecodeInfo | null
+  /** The conversion of a `via:` override column (code CONVERT). */
+  readonly convert?: PgConverter
 }
 
 /** 2000-01-01 (PostgreSQL's epoch) minus 1970-01-01, in days and in µs split into 32-bit halves. */
@@ -111,6 +116,8 @@ function decodeRare(c: ColumnDecodeInfo, b: ColumnBuilder, buf: Uint8Array, p: n
       return (b as VarBinaryBuilder).appendString(formatPgInet(buf, p, len, c.name))
     case DECODE.MACADDR:
       return (b as VarBinaryBuilder).appendString(formatPgMacaddr(buf, p, len, c.name))
+    case DECODE.CONVERT:
+      return c.convert!(b, buf, p, len)
     default:
       throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(c.name)}: no decoder for code ${c.code}`)
   }

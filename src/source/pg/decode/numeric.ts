@@ -1,5 +1,6 @@
 import { RivetError } from '../../../errors/index.js'
 import type { DecimalBuilder } from '../../../arrow/index.js'
+import { shortenValue } from '../../row-error.js'
 import { malformed } from './decode-errors.js'
 
 const TWO_32 = 4294967296
@@ -127,9 +128,9 @@ function nonFiniteOrMalformed(column: string, sign: number): RivetError {
 function doesNotFit(column: string, buf: Uint8Array, p: number, precision: number, scale: number, why: string): RivetError {
   const q = JSON.stringify(column)
   const value = pgNumericToString(buf, p)
-  return new RivetError('RIVET_DATA_VALUE_OUT_OF_RANGE', `column ${q}: value ${value} does not fit decimal(${precision},${scale}) (${why}); it would have to be rounded`, {
-    hint: `widen the override, e.g. \`columns: { ${q}: "decimal(${Math.min(76, precision + 10)},${Math.min(scale + 4, 38)})" }\`, or export it as text with \`columns: { ${q}: text }\``,
-    details: { column, value, precision, scale },
+  return new RivetError('RIVET_DATA_VALUE_OUT_OF_RANGE', `column ${q}: value ${shortenValue(value)} does not fit decimal(${precision},${scale}) (${why}); it would have to be rounded`, {
+    hint: `widen the override, e.g. \`columns: { ${q}: "decimal(${Math.min(76, precision + 10)},${Math.min(scale + 4, 38)})" }\`, round it on purpose in a \`query:\` (round(${q}, ${scale})), or export it as text with \`columns: { ${q}: text }\``,
+    details: { column, value: shortenValue(value), precision, scale },
   })
 }
 

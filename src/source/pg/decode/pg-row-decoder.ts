@@ -1,11 +1,15 @@
 import xxhash from 'xxhash-addon'
 import type { BatchBuilder, ColumnBuilder, FixedWidthBuilder } from '../../../arrow/index.js'
+import type { RowKeyPlan } from '../../../plan/export-plan.js'
 import type { MetaColumnsPlan } from '../../../plan/meta-columns.js'
 import { RivetError } from '../../../errors/index.js'
 import { describeType, type ColumnSpec, type RivetType } from '../../../types/index.js'
-import { pgWireDecoderOf } from '../types/index.js'
+import { rowDataError } from '../../row-error.js'
+import { pgViaOf, pgWireDecoderOf } from '../types/index.js'
 import { readInt32 } from './bytes.js'
+import { pgConverter } from './convert.js'
 import { DECODE, decodeValue, type ColumnDecodeInfo } from './decode-value.js'
+import { formatPgKeyValue } from './key-value.js'
 
 const { XXHash3 } = xxhash
 
@@ -39,7 +43,8 @@ const CODE_BY_DECODER: Record<string, number> = {
  * Decodes rows in PostgreSQL binary tuple layout (int16 field count, then per field an int32
  * length, -1 for NULL, and the value bytes) straight into a BatchBuilder's column builders. The
  * layout is the same for COPY BINARY tuples and DataRow message bodies. After a thrown error the
- * current batch is incomplete and must be discarded.
+ * current batch is incomplete and must be discarded. A data error names its row: by the values of
+ * the `rowKey` columns, else by the row's position in this decoder's read (see rowDataError).
  */
 export class PgRowDecoder {
   private readonly infos: readonly ColumnDecodeInfo[]
@@ -49,6 +54,8 @@ export class PgRowDecoder {
   /** Offset of each field's length word in the current row (for hashing a subset of fields). */
   private readonly fieldStarts: Int32Array
   private scratch = Buffer.alloc(0)
+  /** Rows started so far (the current row's 1-based position while it is decoded). */
+  private position = 0
 
   /**
    * `columns` are the source's fields, in order; the batch builder may have more columns after
@@ -58,6 +65,7 @@ export class PgRowDecoder {
     readonly columns: readonly ColumnSpec[],
     readonly batch: BatchBuilder,
     meta: MetaColumnsPlan = { exportedAtUs: null, rowHash: null },
+    private readonly rowKey?: RowKeyPlan,
   ) {
     this.infos = columns.map((c) => decodeInfo(c.name, c.decoder, c.type, c.itemDecoder))
     this.builders = batch.builders.slice(0, columns.length)
@@ -81,22 +89,53 @@ export class PgRowDecoder {
     }
     const builders = this.builders
     const starts = this.fieldStarts
+    this.position++
     let p = offset + 2
-    for (let i = 0; i < n; i++) {
-      starts[i] = p
-      const len = readInt32(buf, p)
-      p += 4
-      if (len < 0) {
-        builders[i].appendNull()
-      } else {
-        decodeValue(infos[i], builders[i], buf, p, len)
-        p += len
+    let i = 0
+    try {
+      for (; i < n; i++) {
+        starts[i] = p
+        const len = readInt32(buf, p)
+        p += 4
+        if (len < 0) {
+          builders[i].appendNull()
+        } else {
+          decodeValue(infos[i], builders[i], buf, p, len)
+          p += len
+        }
       }
+    } catch (err) {
+      throw this.rowError(err, buf, offset, i)
     }
     if (this.exportedAt !== null) this.exportedAt.builder.appendSafeInt64(this.exportedAt.us)
     if (this.rowHash !== null) this.appendRowHash(buf, offset + 2, p)
     this.batch.endRow()
     return p
+  }
+
+  /** A data error of field `field` rebuilt to name its row (cold path). */
+  private rowError(err: unknown, buf: Uint8Array, offset: number, field: number): unknown {
+    let keyValues: (string | null)[] | null = null
+    if (this.rowKey !== undefined) {
+      const fields: { p: number; len: number }[] = []
+      let p = offset + 2
+      for (let k = 0; k < this.infos.length; k++) {
+        const len = readInt32(buf, p)
+        fields.push({ p: p + 4, len })
+        p += 4 + Math.max(0, len)
+      }
+      keyValues = this.rowKey.columns.map((k) => {
+        const f = fields[k]
+        return f === undefined || f.len < 0 ? null : formatPgKeyValue(this.infos[k]!.typeName, buf, f.p, f.len)
+      })
+    }
+    return rowDataError(err, {
+      column: this.columns[field]!,
+      position: this.position,
+      rowKey: this.rowKey,
+      keyValues,
+      columnNames: this.columns.map((c) => c.name),
+    })
   }
 
   /** xxh3-64 over the hashed fields as they are on the wire (length word and bytes), big-endian into an int64. */
@@ -132,6 +171,10 @@ function decodeInfo(name: string, decoder: string, type: RivetType, itemDecoder:
       throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(name)}: array decoder needs a list type and a scalar item decoder`)
     }
     item = decodeInfo(name, itemDecoder, type.item, undefined)
+  }
+  const via = pgViaOf(decoder)
+  if (via !== null) {
+    return { name, code: DECODE.CONVERT, precision: 0, scale: 0, typeName: wire, item: null, convert: pgConverter(via, type, name) }
   }
   if (code === DECODE.NUMERIC && type.kind !== 'decimal') {
     throw new RivetError('RIVET_INTERNAL', `column ${JSON.stringify(name)}: numeric decoder needs a decimal type, got ${describeType(type)}`)

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { RivetError } from '../../../errors/index.js'
+import type { ColumnOrigin } from '../../override-keys.js'
 import type { PgRawColumn } from '../types/index.js'
 import { resolvePgColumns } from './pg-type-catalog.js'
 
@@ -17,10 +18,28 @@ export async function describePgQuery(client: pg.Client, sql: string): Promise<P
     throw queryError(err)
   }
   checkUniqueNames(fields.map((f) => f.name))
+  const origins = await columnOrigins(client, fields)
   return resolvePgColumns(
     client,
-    fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, notNull: false })),
+    fields.map((f, i) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, notNull: false, ...(origins[i] === undefined ? {} : { origin: origins[i] }) })),
   )
+}
+
+// the table and column behind each result column: RowDescription names them by OID and attnum
+const ORIGINS_SQL = `
+SELECT u.i, n.nspname, c.relname, a.attname
+FROM unnest($1::oid[], $2::int2[]) WITH ORDINALITY AS u(rel, att, i)
+JOIN pg_class c ON c.oid = u.rel
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = u.rel AND a.attnum = u.att AND NOT a.attisdropped`
+
+/** Where each result column is read from (`table.col` override keys match it), by position; undefined for expressions. */
+async function columnOrigins(client: pg.Client, fields: readonly pg.FieldDef[]): Promise<(ColumnOrigin | undefined)[]> {
+  const out: (ColumnOrigin | undefined)[] = fields.map(() => undefined)
+  if (!fields.some((f) => f.tableID !== 0)) return out
+  const res = await client.query(ORIGINS_SQL, [fields.map((f) => f.tableID), fields.map((f) => f.columnID)])
+  for (const r of res.rows) out[Number(r.i) - 1] = { schema: String(r.nspname), table: String(r.relname), column: String(r.attname) }
+  return out
 }
 
 function checkUniqueNames(names: readonly string[]): void {

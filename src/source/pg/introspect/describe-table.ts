@@ -85,6 +85,7 @@ export async function describePgTable(client: pg.Client, table: PgTableRef): Pro
     typmod: Number(r.typmod),
     notNull: r.not_null === true,
     formattedType: r.formatted_type,
+    origin: { schema: rel.nspname, table: rel.relname, column: r.name },
   }))
   const columns = await resolvePgColumns(client, stubs)
   const pk = (await client.query(PRIMARY_KEY_SQL, [oid])).rows.map((r) => String(r.attname))

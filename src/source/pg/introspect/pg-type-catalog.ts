@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { ColumnOrigin } from '../../override-keys.js'
 import type { PgRawColumn } from '../types/index.js'
 
 /** One pg_type row as the resolver needs it. */
@@ -20,6 +21,7 @@ export interface PgColumnStub {
   readonly notNull: boolean
   /** format_type(oid, typmod); when absent the catalog lookup fills it in. */
   readonly formattedType?: string
+  readonly origin?: ColumnOrigin
 }
 
 // The closure of the requested types under "domain → base type" and "array → element type",

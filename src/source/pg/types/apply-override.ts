@@ -1,6 +1,6 @@
 import type { RivetType, TypeFidelity } from '../../../types/index.js'
 import type { ColumnOverride, SimpleOverrideKind } from './column-override.js'
-import type { PgCastTarget, PgDecoderId, PgScalarDecoderId } from './decoder-id.js'
+import type { PgCastTarget, PgDecoderId, PgScalarDecoderId, PgViaSource } from './decoder-id.js'
 import { PG_OID } from './pg-oids.js'
 import { MAX_DECIMAL_PRECISION, isPgTypeProblem, mapPgScalar, type PgTypeRef } from './scalar-map.js'
 
@@ -22,27 +22,60 @@ const SIMPLE_TARGETS: Record<SimpleOverrideKind, { type: RivetType; cast: PgCast
   binary: { type: { kind: 'binary' }, cast: 'bytea' },
 }
 
+/**
+ * Sources Rivet converts itself, per override kind: the value is read in the source's own wire
+ * form and every value is checked (a fraction in an int64, a time of day in a date, text that is
+ * no UUID ...), so a value that does not fit stops the export naming its row instead of being
+ * rounded, or failing inside the server where the row is unknown.
+ */
+const CONVERTED: Readonly<Partial<Record<SimpleOverrideKind, readonly PgViaSource[]>>> = {
+  int64: ['text', 'numeric', 'float4', 'float8', 'bool'],
+  float64: ['text', 'numeric', 'int8'],
+  uuid: ['text'],
+  json: ['text'],
+  timestamp: ['text'],
+  timestamp_tz: ['text'],
+  date: ['text', 'timestamp', 'timestamptz'],
+  bool: ['text', 'int2', 'int4', 'int8'],
+}
+
 const FLOATS: ReadonlySet<number> = new Set([PG_OID.float4, PG_OID.float8])
+const WIRE_BY_OID: ReadonlyMap<number, PgViaSource> = new Map<number, PgViaSource>([
+  [PG_OID.numeric, 'numeric'],
+  [PG_OID.float4, 'float4'],
+  [PG_OID.float8, 'float8'],
+  [PG_OID.int2, 'int2'],
+  [PG_OID.int4, 'int4'],
+  [PG_OID.int8, 'int8'],
+  [PG_OID.bool, 'bool'],
+  [PG_OID.timestamp, 'timestamp'],
+  [PG_OID.timestamptz, 'timestamptz'],
+])
 
 /**
- * Apply a `columns:` override. A decimal override on numeric (or numeric[]) decodes the values
- * exactly and refuses any that do not fit; other overrides reuse the natural decoder when the
- * target type is the natural one, and otherwise cast in the SELECT (PostgreSQL cast semantics).
- * `element` is the element type of an array column, null for scalars.
+ * Apply a `columns:` override. The natural decoder serves when the target type is the natural
+ * one (a decimal override on numeric decodes exactly and refuses values that do not fit);
+ * conversions that could lose or refuse values run in Rivet (`via:`, see CONVERTED); the rest
+ * cannot fail and are casts in the SELECT. `element` is the element type of an array column,
+ * null for scalars.
  */
 export function applyPgOverride(o: ColumnOverride, scalar: PgTypeRef, element: PgTypeRef | null): PgOverrideResult {
   if (o.kind === 'decimal') return applyDecimal(o.precision, o.scale, scalar, element)
   const target = SIMPLE_TARGETS[o.kind]
   if (target === undefined) return { error: `unknown override kind ${String(o.kind)}` }
+  const natural = element === null ? mapPgScalar(scalar) : null
+  const textLike = natural !== null && !isPgTypeProblem(natural) && natural.decoder === 'text'
   if (o.kind === 'text') {
-    const natural = element === null ? mapPgScalar(scalar) : null
-    if (natural !== null && !isPgTypeProblem(natural) && natural.decoder === 'text') return natural
+    if (textLike) return natural
     return { type: target.type, decoder: 'cast:text', fidelity: 'compatible' }
   }
-  if (element !== null) return { error: `a ${o.kind} override cannot apply to an array column; use text, or decimal(p,s) for numeric[]` }
-  const natural = mapPgScalar(scalar)
+  if (element !== null || natural === null) return { error: `a ${o.kind} override cannot apply to an array column; use text, or decimal(p,s) for numeric[]` }
   if (!isPgTypeProblem(natural) && sameType(natural.type, target.type)) return natural
-  return { type: target.type, decoder: `cast:${target.cast}`, fidelity: castFidelity(o.kind, scalar.oid) }
+  // text's binary form is its UTF-8 bytes: a cast to bytea would read backslashes as escapes
+  if (o.kind === 'binary' && textLike) return { type: target.type, decoder: 'text', fidelity: 'compatible' }
+  const via = textLike ? 'text' : WIRE_BY_OID.get(scalar.oid)
+  if (via !== undefined && CONVERTED[o.kind]?.includes(via)) return { type: target.type, decoder: `via:${via}`, fidelity: 'compatible' }
+  return { type: target.type, decoder: `cast:${target.cast}`, fidelity: 'compatible' }
 }
 
 function applyDecimal(precision: number, scale: number, scalar: PgTypeRef, element: PgTypeRef | null): PgOverrideResult {
@@ -55,14 +88,11 @@ function applyDecimal(precision: number, scale: number, scalar: PgTypeRef, eleme
     return { type: { kind: 'list', item: type }, decoder: 'array', itemDecoder: 'numeric', fidelity: 'exact' }
   }
   if (scalar.oid === PG_OID.numeric) return { type, decoder: 'numeric', fidelity: 'exact' }
-  return { type, decoder: 'cast:numeric', fidelity: FLOATS.has(scalar.oid) ? 'lossy' : 'compatible' }
-}
-
-/** Casts that can drop information: fractions to an integer, wide integers or decimals to a double. */
-function castFidelity(kind: SimpleOverrideKind, sourceOid: number): TypeFidelity {
-  if (kind === 'int64' && (FLOATS.has(sourceOid) || sourceOid === PG_OID.numeric)) return 'lossy'
-  if (kind === 'float64' && (sourceOid === PG_OID.numeric || sourceOid === PG_OID.int8)) return 'lossy'
-  return 'compatible'
+  // a float becomes the shortest decimal that reads back as the same float, not its exact binary value
+  if (FLOATS.has(scalar.oid)) return { type, decoder: scalar.oid === PG_OID.float4 ? 'via:float4' : 'via:float8', fidelity: 'lossy' }
+  const natural = mapPgScalar(scalar)
+  if (!isPgTypeProblem(natural) && natural.decoder === 'text') return { type, decoder: 'via:text', fidelity: 'compatible' }
+  return { type, decoder: 'cast:numeric', fidelity: 'compatible' }
 }
 
 function sameType(a: RivetType, b: RivetType): boolean {

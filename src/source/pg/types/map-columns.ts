@@ -1,35 +1,28 @@
+import { formatColumnOverride } from '../../../config/column-override.js'
 import { ERROR_CODES, RivetError, type ErrorCode, type ErrorItem } from '../../../errors/index.js'
 import type { ColumnSpec } from '../../../types/index.js'
+import { matchColumnOverrides } from '../../override-keys.js'
 import { applyPgOverride } from './apply-override.js'
 import type { ColumnOverride } from './column-override.js'
 import type { PgRawColumn } from './pg-raw-column.js'
 import { isPgTypeProblem, mapPgScalar, type PgTypeProblem, type PgTypeRef } from './scalar-map.js'
-import { closestName } from './suggest-name.js'
 
 /**
  * Map catalog columns to output columns, applying `columns:` overrides. Every column that cannot
  * be exported is collected and reported in ONE error: RIVET_TYPE_UNSUPPORTED,
  * RIVET_TYPE_NUMERIC_UNBOUNDED or RIVET_TYPE_OVERRIDE_INVALID when all problems are of that kind,
  * RIVET_TYPE_UNSUPPORTED (with one item per column, each carrying its own code) when they are mixed.
+ * Override keys are matched by matchColumnOverrides (`col`, `table.col`, `schema.table.col`).
  */
 export function mapPgColumns(cols: readonly PgRawColumn[], overrides: Readonly<Record<string, ColumnOverride>> = {}): ColumnSpec[] {
+  const { matches, items: keyItems } = matchColumnOverrides(cols, overrides, 'pg')
   const items: ErrorItem[] = []
   const specs: ColumnSpec[] = []
-  for (const col of cols) {
-    const spec = mapColumn(col, overrides[col.name], items)
+  cols.forEach((col, i) => {
+    const spec = mapColumn(col, matches[i]?.override, items)
     if (spec !== null) specs.push(spec)
-  }
-  const names = cols.map((c) => c.name)
-  for (const key of Object.keys(overrides)) {
-    if (names.includes(key)) continue
-    const near = closestName(key, names)
-    items.push({
-      code: 'RIVET_TYPE_OVERRIDE_INVALID',
-      path: key,
-      message: `columns override "${key}" names no column of the source${near === null ? '' : ` — did you mean "${near}"?`}`,
-      hint: 'override keys are column names, matched case-sensitively',
-    })
-  }
+  })
+  items.push(...keyItems)
   if (items.length > 0) throw typeError(items)
   return specs
 }
@@ -44,7 +37,7 @@ function mapColumn(col: PgRawColumn, override: ColumnOverride | undefined, items
       items.push({ code: 'RIVET_TYPE_OVERRIDE_INVALID', path: col.name, message: `column "${col.name}" (${col.formattedType}): ${r.error}` })
       return null
     }
-    return { ...base, ...r }
+    return { ...base, ...r, override: formatColumnOverride(override) }
   }
   const mapped = mapPgScalar(element ?? scalar)
   if (isPgTypeProblem(mapped)) {

@@ -1,3 +1,5 @@
+import type { ColumnOrigin } from '../../override-keys.js'
+
 /** One column as the PostgreSQL catalog describes it, before mapping to a ColumnSpec. */
 export interface PgRawColumn {
   readonly name: string
@@ -26,4 +28,6 @@ export interface PgRawColumn {
   readonly notNull: boolean
   /** format_type(oid, typmod), e.g. `numeric(18,4)` or `timestamp with time zone`. */
   readonly formattedType: string
+  /** The table column it is read from (`table.col` override keys match it); absent for query expressions. */
+  readonly origin?: ColumnOrigin
 }

@@ -1,0 +1,6 @@
+export { renderSummaryCard } from './summary-card.js'
+export type { SummaryCardOptions } from './summary-card.js'
+export { renderSummaryMarkdown } from './summary-markdown.js'
+export { SUMMARY_VERSION, renderSummaryDocument, toSummaryDocument } from './summary-document.js'
+export type { SummaryDocument } from './summary-document.js'
+export { formatBytes, formatCount, formatDuration, formatFactor, plural } from './format.js'
