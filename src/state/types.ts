@@ -254,6 +254,10 @@ export interface RunMetrics {
   readonly peakRssMb: number | null
   /** Retries during the run (whole-export and chunk retries); null for runs that did not count them. */
   readonly retries: number | null
+  /** Columns added, removed or retyped since the export's previous completed run; null without drift. */
+  readonly schemaChanges: number | null
+  /** Quality checks the run failed; null when none were configured. */
+  readonly qualityFailed: number | null
 }
 
 /** Filters for listRuns; newest first. */

@@ -43,8 +43,10 @@ export class MetricsCommand extends RivetCommand {
       r.rowsPerSec === null ? '-' : formatCount(r.rowsPerSec),
       r.peakRssMb === null ? '-' : `${Math.round(r.peakRssMb)} MiB`,
       r.retries === null ? '-' : String(r.retries),
+      r.schemaChanges === null ? '-' : String(r.schemaChanges),
+      r.qualityFailed === null ? '-' : String(r.qualityFailed),
     ])
-    this.out(renderTable(['export', 'run', 'status', 'rows', 'bytes', 'duration', 'rows/s', 'peak RSS', 'retries'], rows))
+    this.out(renderTable(['export', 'run', 'status', 'rows', 'bytes', 'duration', 'rows/s', 'peak RSS', 'retries', 'drift', 'quality failed'], rows))
     return 0
   }
 }
