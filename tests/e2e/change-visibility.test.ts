@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore } from '../../src/state/index.js'
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
-import { PG_URL, pgAvailable, withPg } from '../helpers/db.js'
+import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withMysql, withPg } from '../helpers/db.js'
 
 const hasPg = await pgAvailable()
+const hasMysql = await mysqlAvailable()
 const dirs: string[] = []
 
 afterAll(async () => {
@@ -210,5 +211,42 @@ describe.skipIf(!hasPg)('quality gates (spawned CLI, PostgreSQL)', () => {
     const unbounded = await runCli(['run', '-c', config(testDir(), 'cv_quality', '      unique_columns: [id]\n')])
     expect(unbounded.code, unbounded.stderr).toBe(0)
     expect(unbounded.stderr).toMatch(/warning: quality\.unique_columns is set without unique_max_entries/)
+  })
+})
+
+describe.skipIf(!hasMysql)('drift and quality on MariaDB (spawned CLI)', () => {
+  afterAll(async () => {
+    if (hasMysql) await withMysql((c) => c.query('DROP TABLE IF EXISTS cv_my'))
+  })
+
+  it('drift under warn and fail, a 5× wider text column, and a duplicate split across chunks', async () => {
+    await withMysql(async (c) => {
+      await c.query('DROP TABLE IF EXISTS cv_my')
+      await c.query('CREATE TABLE cv_my (id INT PRIMARY KEY, code VARCHAR(40), payload TEXT)')
+      await c.query("INSERT INTO cv_my (id, code, payload) SELECT seq, CONCAT('k', seq), REPEAT('x', 20) FROM seq_1_to_4000")
+    })
+    const dir = testDir()
+    const exportOf = (name: string, extra: string) => `  - name: ${name}\n    table: cv_my\n    format: csv\n${extra}    destination: { type: local, path: ./out/${name} }\n`
+    const cfg = writeConfig(dir, `source:\n  type: mysql\n  url: ${MYSQL_URL}\nexports:\n` +
+      exportOf('my_warn', '    on_schema_drift: warn\n') + exportOf('my_fail', '    on_schema_drift: fail\n') +
+      exportOf('my_unique', '    mode: chunked\n    chunk_column: id\n    chunk_count: 4\n    parallel: 2\n    quality:\n      unique_columns: [code]\n      unique_max_entries: 100000\n'))
+    const first = await runCli(['run', '-c', cfg])
+    expect(first.code, first.stderr).toBe(0)
+
+    await withMysql(async (c) => {
+      await c.query('ALTER TABLE cv_my ADD COLUMN extra INT')
+      await c.query("UPDATE cv_my SET payload = REPEAT('y', 100), code = 'k1' WHERE id = 4000")
+    })
+    const before = dataFiles(join(dir, 'out', 'my_fail'))
+    const run = await runCli(['run', '-c', cfg])
+    expect(run.code, run.stderr).toBe(4)
+    expect(run.stderr).toMatch(/export my_warn: warning: schema drift since run \S+: column extra added/)
+    expect(run.stderr).toMatch(/export my_warn: warning: shape drift: the largest value of payload grew 5\.0×/)
+    expect(run.stderr).toContain('RIVET_SCHEMA_DRIFT')
+    expect(dataFiles(join(dir, 'out', 'my_fail'))).toEqual(before)
+    // the duplicate of k1 sits in the last chunk, its twin in the first
+    expect(run.stderr).toMatch(/RIVET_QUALITY_FAILED[^\n]*code: 1 duplicate key/)
+    expect((await journal(cfg, 'my_unique')).run!.errorCode).toBe('RIVET_QUALITY_FAILED')
+    expect((await journal(cfg, 'my_fail')).run!.errorCode).toBe('RIVET_SCHEMA_DRIFT')
   })
 })

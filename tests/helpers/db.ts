@@ -64,6 +64,16 @@ export async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<
   }
 }
 
+/** Run SQL against the test MySQL/MariaDB on a short-lived connection of its own. */
+export async function withMysql<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
+  const conn = await mysql.createConnection({ uri: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true })
+  try {
+    return await fn(conn)
+  } finally {
+    await conn.end()
+  }
+}
+
 function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')
 }

@@ -21,14 +21,7 @@ export function mysqlTestParams(overrides: Partial<SourceConnectParams> = {}): S
 }
 
 /** Run SQL against the test server on a plain mysql2 connection of its own (not the code under test). */
-export async function withMysql<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
-  const conn = await mysql.createConnection({ uri: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true })
-  try {
-    return await fn(conn)
-  } finally {
-    await conn.end()
-  }
-}
+export { withMysql } from '../../helpers/db.js'
 
 /** Await a promise that must reject, and return what it rejected with. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
