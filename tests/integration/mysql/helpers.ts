@@ -1,4 +1,3 @@
-import mysql from 'mysql2/promise'
 import { parseConnectionUrl } from '../../../src/config/index.js'
 import type { SourceConnectParams } from '../../../src/plan/export-plan.js'
 import { MYSQL_URL } from '../../helpers/db.js'
