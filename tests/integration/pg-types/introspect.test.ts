@@ -124,6 +124,24 @@ describe.skipIf(!hasPg)('PostgreSQL introspection', () => {
     expect(specs[0].nullable).toBe(true)
   })
 
+  it('knows the table column behind each query column, aliases and joins included', async () => {
+    const cols = await describePgQuery(
+      client,
+      `SELECT o.id, o.amt AS order_amt, h.x AS hidden_x, o.id + 1 AS next_id FROM pgtypes_orders o CROSS JOIN pgtypes_s.pgtypes_hidden h -- joined`,
+    )
+    expect(cols.map((c) => c.origin)).toEqual([
+      { schema: 'public', table: 'pgtypes_orders', column: 'id' },
+      { schema: 'public', table: 'pgtypes_orders', column: 'amt' },
+      { schema: 'pgtypes_s', table: 'pgtypes_hidden', column: 'x' },
+      undefined,
+    ])
+    // schema.table.col wins over table.col over col; each column keeps its own override
+    const specs = mapPgColumns(cols, { 'pgtypes_s.pgtypes_hidden.x': { kind: 'text' }, 'pgtypes_orders.amt': { kind: 'decimal', precision: 20, scale: 4 }, order_amt: { kind: 'text' }, 'pgtypes_orders.id': { kind: 'text' } })
+    expect(specs.map((s) => s.override ?? null)).toEqual(['text', 'decimal(20,4)', 'text', null])
+    const table = await describePgTable(client, { schema: null, name: 'pgtypes_orders' })
+    expect(table.columns[0]!.origin).toEqual({ schema: 'public', table: 'pgtypes_orders', column: 'region' })
+  })
+
   it('refuses duplicate column names and reports SQL errors', async () => {
     const dup = await rejection(describePgQuery(client, 'SELECT 1 AS a, 2 AS a, 3'))
     expect(dup.code).toBe('RIVET_SOURCE_QUERY')

@@ -7,7 +7,7 @@ export function appendJsonText(b: VarBinaryBuilder, buf: Buffer, start: number, 
     JSON.parse(buf.toString('utf8', start, end))
   } catch (err) {
     const q = JSON.stringify(column)
-    throw outOfRange(column, 'json', JSON.stringify(previewValue(buf, start, end)), `is not valid JSON (${(err as Error).message})`, `fix the value, or export the column as text with \`columns: { ${q}: text }\``)
+    throw outOfRange(column, 'json', JSON.stringify(previewValue(buf, start, end)), `is not valid JSON (${(err as Error).message})`, `fix the value, filter it out in a \`query:\`, or export the column as text with \`columns: { ${q}: text }\``)
   }
   b.appendBytes(buf, start, end - start)
 }

@@ -133,10 +133,11 @@ function decimalFromText(type: RivetType, column: string): PgConverter {
     let end = p + len
     while (start < end && isBlank(buf[start]!)) start++
     while (end > start && isBlank(buf[end - 1]!)) end--
-    const letter = start < end ? buf[start] === 0x2b || buf[start] === 0x2d ? buf[start + 1] : buf[start] : 0
-    // NaN and Infinity are numbers to PostgreSQL, but no decimal holds them
-    if (letter !== undefined && ((letter | 0x20) === 0x6e || (letter | 0x20) === 0x69) && /^[+-]?(nan|inf|infinity)$/i.test(textOf(buf, start, end - start))) {
-      throw nonFinite(column, textOf(buf, start, end - start))
+    // NaN and Infinity are numbers to PostgreSQL, but no decimal holds them; digits never start with a letter
+    const first = buf[start] === 0x2b || buf[start] === 0x2d ? buf[start + 1] : buf[start]
+    if (first !== undefined && first >= 0x41) {
+      const word = textOf(buf, start, end - start)
+      if (/^[+-]?(nan|inf|infinity)$/i.test(word)) throw nonFinite(column, word)
     }
     appendDecimalText(b as DecimalBuilder, buf, start, end, precision, scale, column)
   }
