@@ -17,6 +17,15 @@ export function resolveWorkerFile(name: 'extract' | 'encode'): string {
   throw new RivetError('RIVET_INTERNAL', `worker entry ${name}.js not found`, { hint: 'run `npm run build` first' })
 }
 
+/**
+ * Piscina loads a worker entry with `require()` first and falls back to `import()`. On Node 20,
+ * `require()` of an ES module (on by default since 20.19) can abort the whole process with a
+ * fatal V8 error ("IsGraphAsync must be used on an instantiated module") when the module graph is
+ * still being linked; it happened at random under load. With it switched off in the workers the
+ * `require()` fails cleanly and the entry is loaded with `import()`.
+ */
+const WORKER_EXEC_ARGV = [...process.execArgv.filter((a) => a !== '--experimental-require-module'), '--no-experimental-require-module']
+
 /** Thread counts of the two pools. */
 export interface PoolSizes {
   readonly extractThreads: number
@@ -37,8 +46,8 @@ export class EnginePools {
   constructor(sizes: PoolSizes) {
     // started with the pool, so worker start-up overlaps the catalog work instead of following it
     // one extraction thread starts at once; more (chunked parallel reads) start when tasks wait
-    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: 1, maxThreads: sizes.extractThreads, idleTimeout: 1000 })
-    this.encode = new Piscina({ filename: resolveWorkerFile('encode'), minThreads: sizes.encodeThreads, maxThreads: sizes.encodeThreads, idleTimeout: 1000 })
+    this.extract = new Piscina({ filename: resolveWorkerFile('extract'), minThreads: 1, maxThreads: sizes.extractThreads, idleTimeout: 1000, execArgv: WORKER_EXEC_ARGV })
+    this.encode = new Piscina({ filename: resolveWorkerFile('encode'), minThreads: sizes.encodeThreads, maxThreads: sizes.encodeThreads, idleTimeout: 1000, execArgv: WORKER_EXEC_ARGV })
   }
 
   async close(): Promise<void> {
