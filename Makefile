@@ -1,5 +1,5 @@
 # Everything a fresh machine needs comes from `npm ci`; these targets are shortcuts.
-.PHONY: install build test test-unit demo bench bench-mysql ci services-up services-down docs clean
+.PHONY: install build test test-unit demo bench bench-mysql ci services-up services-down docs clean browser
 
 install:
 	npm ci
@@ -27,6 +27,11 @@ docs: build
 
 ci:
 	bash .ci/run
+
+# Debian's Chromium for the browser test of the HTML report (as root; does nothing when it is there)
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium) || { echo "could not install chromium with apt-get (run as root?)"; exit 1; }
+	@/usr/bin/chromium --version 2>/dev/null
 
 # Local databases for users with Docker (CI and the dev machines use locally installed servers).
 services-up:

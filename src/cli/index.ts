@@ -20,13 +20,16 @@ import { StateResetChunksCommand } from './commands/state/reset-chunks.js'
 import { StateShowCommand } from './commands/state/show.js'
 import { StateSummaryCommand } from './commands/state/summary.js'
 import { JournalCommand } from './commands/journal.js'
+import { ReportCommand } from './commands/report.js'
+import { CompletionsCommand } from './commands/completions.js'
 import { renderErrorJson, renderErrorText } from './render/errors.js'
 
 /** Build the CLI with every command registered. */
 export function createCli(): Cli {
   const cli = new Cli({ binaryLabel: 'Rivet — safe, resumable database extraction', binaryName: 'rivet', binaryVersion: RIVET_VERSION, enableColors: false })
-  const commands = [RunCommand, PlanCommand, ApplyCommand, CheckCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, StateResetChunksCommand, StateShowCommand, StateSummaryCommand, JournalCommand, MetricsCommand, SchemaConfigCommand, InitCommand, ValidateCommand, ReconcileCommand, RepairCommand]
+  const commands = [RunCommand, PlanCommand, ApplyCommand, CheckCommand, DoctorCommand, DemoCommand, StateFilesCommand, StateChunksCommand, StateResetCommand, StateResetChunksCommand, StateShowCommand, StateSummaryCommand, JournalCommand, MetricsCommand, SchemaConfigCommand, InitCommand, ValidateCommand, ReconcileCommand, RepairCommand, CompletionsCommand]
   for (const command of commands) cli.register(command)
+  cli.register(ReportCommand)
   cli.register(Builtins.HelpCommand)
   cli.register(Builtins.VersionCommand)
   return cli

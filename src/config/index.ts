@@ -13,12 +13,14 @@ export { parseDuration } from './duration.js'
 export { DEFAULT_CHUNK_MAX_ATTEMPTS, DEFAULT_CHUNK_MAX_STATEMENT_S, DEFAULT_PARALLEL, MODE_KEYS, MODE_REQUIRED_KEYS } from './modes.js'
 export { parseConnectionUrl } from './connection-url.js'
 export { PATH_PLACEHOLDERS } from './path-template.js'
+export { isLoopbackHost, webhookUrlProblem } from './notifications-config.js'
 export {
   CHUNK_STRATEGIES,
   COMPRESSIONS,
   DESTINATION_TYPES,
   EXPORT_MODES,
   INCREMENTAL_CURSOR_MODES,
+  NOTIFY_EVENTS,
   OUTPUT_FORMATS,
   SIMPLE_OVERRIDE_KINDS,
   SOURCE_TYPES,
@@ -35,6 +37,7 @@ export type {
   DestinationType,
   ExportMode,
   IncrementalCursorMode,
+  NotifyEventKind,
   OutputFormat,
   ResolvedChunked,
   ResolvedConfig,
@@ -43,12 +46,15 @@ export type {
   ResolvedExport,
   ResolvedIncremental,
   ResolvedMetaColumns,
+  ResolvedNotifications,
+  ResolvedSlackNotifications,
   ResolvedSource,
   ResolvedTableRef,
   ResolvedTimeWindow,
   ResolvedTls,
   ResolvedTuning,
   SimpleOverrideKind,
+  SlackMention,
   SourceType,
   TimeColumnType,
   TlsMode,

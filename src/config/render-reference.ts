@@ -67,7 +67,7 @@ export const ISSUE_CODE_DOCS: Readonly<Record<string, string>> = {
   RIVET_CONFIG_MISSING: 'a required key is absent, including a key the export\'s mode or another key requires',
   RIVET_CONFIG_CONFLICT: 'two keys that exclude each other, or a key of another mode; the message names both',
   RIVET_CONFIG_RANGE: 'a number outside its range',
-  RIVET_CONFIG_ENV_MISSING: 'a `${VAR}`, `url_env` or `password_env` names an unset variable',
+  RIVET_CONFIG_ENV_MISSING: 'a `${VAR}`, `url_env`, `password_env` or `notifications.slack.webhook_url_env` names an unset variable',
   RIVET_CONFIG_FILE_UNREADABLE: '`url_file` or `query_file` cannot be read',
   RIVET_CONFIG_DUPLICATE_EXPORT: 'two exports share a name',
   RIVET_CONFIG_FORMAT: 'a value with the wrong syntax: size, duration, URL, column override, table name, path placeholder; or a repeated list entry',

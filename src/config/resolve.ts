@@ -6,6 +6,7 @@ import { parseColumnOverride } from './column-override.js'
 import { readConfigFile, resolveConnection, type ResolveContext } from './connection.js'
 import { formatPath, type ConfigPath } from './issues.js'
 import { resolveModeFields } from './modes.js'
+import { resolveNotifications } from './notifications-config.js'
 import { resolveDriftKeys, resolveQuality } from './quality-config.js'
 import { parseTableName } from './table-name.js'
 import { resolveTuning, type TuningInput } from './tuning.js'
@@ -135,6 +136,7 @@ export function resolveTree(config: CleanObject, configPath: string, configDir: 
   const sourceObj = getObject(config, 'source')
   const source = sourceObj ? resolveSource(sourceObj, ctx) : undefined
   const exports = getArray(config, 'exports').map((exp, i) => (isMapping(exp) ? resolveExport(exp, i, sourceObj, ctx) : undefined))
+  const notifications = resolveNotifications(config, ctx)
   if (!source || exports.length === 0 || exports.some((e) => e === undefined)) return undefined
-  return { configPath, configDir, source, exports: exports as ResolvedExport[] }
+  return { configPath, configDir, source, exports: exports as ResolvedExport[], notifications, parallelExports: getBoolean(config, 'parallel_exports') ?? false }
 }

@@ -4,6 +4,7 @@
  */
 import { MAX_DECIMAL_PRECISION } from './column-override.js'
 import { DEFAULT_CHUNK_MAX_ATTEMPTS, DEFAULT_CHUNK_MAX_STATEMENT_S, DEFAULT_PARALLEL } from './modes.js'
+import { NOTIFICATIONS_SPEC } from './notifications-config.js'
 import { anyOf, bool, int, list, nested, num, object, oneOf, size, str, type ArraySpec, type ObjectSpec } from './schema-dsl.js'
 import { DEFAULT_MEMORY_MB, DEFAULT_PROFILE } from './tuning.js'
 import {
@@ -272,4 +273,9 @@ export const EXPORT_SPEC: ObjectSpec = object(
 export const CONFIG_SCHEMA: ObjectSpec = object('Top level', 'A Rivet config file: one source and the exports read from it.', {
   source: nested(SOURCE_SPEC, { required: true }),
   exports: { type: { kind: 'array', items: EXPORT_SPEC, minItems: 1 }, description: 'The exports; at least one.', required: true },
+  notifications: nested(NOTIFICATIONS_SPEC),
+  parallel_exports: bool(
+    'Run the selected exports at the same time in one process (as `rivet run --parallel-exports` does), sharing the source\'s connection budget and the memory budget; the longest exports start first.',
+    { default: false },
+  ),
 })

@@ -48,6 +48,14 @@ export type DestinationType = (typeof DESTINATION_TYPES)[number]
 /** What a run does when the columns differ from those of the last completed run (`on_schema_drift`). */
 export const SCHEMA_DRIFT_POLICIES = ['warn', 'continue', 'fail'] as const satisfies readonly SchemaDriftPolicy[]
 
+/** What can send a notification (`notifications.slack.on`): a failed run, a schema change, a Degraded or Unsafe check. */
+export const NOTIFY_EVENTS = ['failure', 'schema_change', 'degraded'] as const
+export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number]
+
+/** Slack special mentions a failure message can carry (`notifications.slack.mention`). */
+export const SLACK_MENTIONS = ['here', 'channel'] as const
+export type SlackMention = (typeof SLACK_MENTIONS)[number]
+
 /** Column override kinds other than `decimal(p,s)`. */
 export const SIMPLE_OVERRIDE_KINDS = ['text', 'int64', 'float64', 'uuid', 'json', 'timestamp', 'timestamp_tz', 'date', 'bool', 'binary'] as const
 export type SimpleOverrideKind = (typeof SIMPLE_OVERRIDE_KINDS)[number]
@@ -221,6 +229,22 @@ export interface ResolvedExport {
   readonly quality: ResolvedQuality | null
 }
 
+/** `notifications.slack`; `webhookUrl` is a secret: never log it. */
+export interface ResolvedSlackNotifications {
+  /** Name of the environment variable the URL was read from (safe to print). */
+  readonly webhookUrlEnv: string
+  readonly webhookUrl: string
+  /** The events that send a message. */
+  readonly on: readonly NotifyEventKind[]
+  /** Mention added to a message that reports a failure; null for none. */
+  readonly mention: SlackMention | null
+}
+
+/** `notifications:`. */
+export interface ResolvedNotifications {
+  readonly slack: ResolvedSlackNotifications
+}
+
 /** The whole resolved config file; deeply frozen. */
 export interface ResolvedConfig {
   /** Absolute path of the config file. */
@@ -229,6 +253,10 @@ export interface ResolvedConfig {
   readonly configDir: string
   readonly source: ResolvedSource
   readonly exports: readonly ResolvedExport[]
+  /** `notifications:`; null when the file has none. */
+  readonly notifications: ResolvedNotifications | null
+  /** Run the exports at the same time (`parallel_exports`). */
+  readonly parallelExports: boolean
 }
 
 /** One problem found in a config file; `line`/`column` (1-based) point into the YAML when known. */

@@ -107,7 +107,7 @@ export async function runChunkedExport(ctx: ExportContext, exp: ResolvedExport, 
         layout = (await planChunks(source, exp, ctx.log)).layout
       }
       // a plan's reader count is an upper bound: the source may spare fewer connections now
-      const wanted = plannedChunks !== undefined ? Math.min(plannedChunks.parallel, chunked.parallel) : chunked.parallel
+      const wanted = Math.min(plannedChunks !== undefined ? Math.min(plannedChunks.parallel, chunked.parallel) : chunked.parallel, ctx.connectionCap ?? Infinity)
       const parallel = await chooseParallelism(source, exp, wanted, ctx.log)
       return { source, layout, parallel, resumed }
     } finally {

@@ -57,6 +57,8 @@ export interface CommittedFileSummary {
 export interface ExportContext {
   /** The id of the run to start (a resumed run keeps its own); a new one is made when absent. */
   readonly runId?: string
+  /** Most readers the export may open at once (its share of the budget when exports run at the same time). */
+  readonly connectionCap?: number
   /** Continue the export's interrupted checkpointed run instead of starting a new one. */
   readonly resume?: boolean
   readonly config: ResolvedConfig

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { describeBudget } from '../source/connection-budget.js'
 import { loadConfig, selectExports } from '../config/index.js'
 import type { ResolvedConfig, ResolvedExport } from '../config/index.js'
 import { openDestination, removeStaleTempFiles, resolveOutputDir } from '../destination/index.js'
@@ -10,6 +11,7 @@ import type { PipelineProgress } from './export-pipeline.js'
 import { runChunkedExport } from './chunked-runner.js'
 import { newRunId, runExport } from './export-runner.js'
 import type { ExportResult, PlannedRun } from './export-runner.js'
+import { ExportScheduler, connectionsWanted, longestFirst, probeSourceBudget, readerMemoryMb, sharedMemoryMb } from './export-scheduler.js'
 import { checkPanicEnvironment } from './fault-injection.js'
 import { processPeakRssBytes } from './memory.js'
 import { buildRunSummary } from './run-summary.js'
@@ -29,6 +31,8 @@ export interface RunExportsOptions {
   readonly config?: ResolvedConfig
   /** Runs fixed in advance by a sealed plan, by export name: executed as planned instead of planned anew. */
   readonly planned?: ReadonlyMap<string, PlannedRun>
+  /** Run the exports at the same time (also `parallel_exports: true` in the config). */
+  readonly parallelExports?: boolean
 }
 
 /** The outcome of `rivet run`. */
@@ -43,53 +47,101 @@ export interface RunReport {
   readonly stdoutTaken: boolean
 }
 
-/** Run the selected exports of a config one after another. */
+/**
+ * Run the selected exports of a config: one after another, or — with `parallelExports` — at the
+ * same time, sharing the source's connection budget and the memory budget, longest first.
+ */
 export async function runExports(options: RunExportsOptions): Promise<RunReport> {
   const config = options.config ?? loadConfig(options.configPath)
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)
   const stdoutTaken = checkStdoutAlone(selected)
   checkPanicEnvironment()
+  const parallel = (options.parallelExports === true || config.parallelExports) && selected.length > 1
   const state = openConfiguredState(config.configPath)
-  // one extraction thread per concurrent chunk reader; threads start on demand up to this count
-  const pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
+  let pools: EnginePools | null = null
   const results: ExportResult[] = []
   try {
     await recoverInterruptedRuns(config, state, log)
-    for (const exp of selected) {
-      if (options.signal?.aborted) break
-      log(`export ${exp.name}: starting`)
-      const runId = newRunId(new Date())
-      try {
-        // two runs of one export never overlap: the second is refused before it reads anything
-        state.acquireExportLock(exp.name, { runId, pid: process.pid, hostname: hostname() })
-      } catch (err) {
-        const error = toRivetError(err)
-        log(`export ${exp.name}: ${error.code}: ${error.message}`)
-        results.push(refusedResult(exp, runId, error))
-        continue
+    const one = (exp: ResolvedExport, connectionCap?: number) => runOne(exp, { config, state, pools: pools!, options, log, connectionCap })
+    if (!parallel) {
+      // one extraction thread per concurrent chunk reader; threads start on demand up to this count
+      pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
+      for (const exp of selected) {
+        if (options.signal?.aborted) break
+        results.push(await one(exp))
       }
-      try {
-        const ctx = { config, state, pools, signal: options.signal, log, progress: options.progress, resume: options.resume, runId }
-        if (options.resume && exp.mode !== 'chunked') {
-          log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
+    } else {
+      const budget = await probeSourceBudget(config)
+      if (budget.available < 1) {
+        throw new RivetError('RIVET_SOURCE_NO_CONNECTIONS', `the source has no connection to spare for the exports: ${describeBudget(budget)}`)
+      }
+      const scheduler = new ExportScheduler(budget.available, sharedMemoryMb(selected))
+      const order = longestFirst(selected, state)
+      const readers = Math.min(budget.available, selected.reduce((n, e) => n + connectionsWanted(e), 0))
+      log(`running ${selected.length} exports at once: up to ${readers} reader(s) on ${describeBudget(budget).replace(/^the source can spare /, '')}, ${Math.round(scheduler.memoryMb)} MiB for batches; longest first: ${order.map((e) => e.name).join(', ')}`)
+      pools = new EnginePools(defaultPoolSizes(readers))
+      const done = new Map<string, ExportResult>()
+      // an equal share of the budget each, so that exports really run side by side
+      const share = Math.max(1, Math.floor(budget.available / Math.min(selected.length, budget.available)))
+      await Promise.all(order.map(async (exp) => {
+        const grant = await scheduler.acquire(Math.min(connectionsWanted(exp), share), readerMemoryMb(exp))
+        try {
+          if (options.signal?.aborted) return
+          done.set(exp.name, await one(exp, grant.connections))
+        } finally {
+          scheduler.release(grant)
         }
-        const planned = options.planned?.get(exp.name)
-        if (!(options.resume && exp.mode === 'chunked')) await discardSupersededRuns(exp, state, log)
-        const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
-        results.push(result)
-        // a resumed run holds the lock under its own id
-        if (result.runId !== runId) state.releaseExportLock(exp.name, result.runId)
-      } finally {
-        state.releaseExportLock(exp.name, runId)
-      }
+      }))
+      // reported in config order, whatever order they finished in
+      for (const exp of selected) if (done.has(exp.name)) results.push(done.get(exp.name)!)
     }
   } finally {
-    await pools.close()
+    await pools?.close()
     state.close()
   }
   const exitCode = results.reduce((code, r) => Math.max(code, r.error?.exitCode ?? 0), 0)
   return { configPath: config.configPath, results, exitCode, processPeakRssBytes: processPeakRssBytes(), stdoutTaken }
+}
+
+/** What running one export needs from the run around it. */
+interface RunOneContext {
+  readonly config: ResolvedConfig
+  readonly state: StateStore
+  readonly pools: EnginePools
+  readonly options: RunExportsOptions
+  readonly log: (line: string) => void
+  /** Readers the export may open at once (its share of the source's budget when exports run at the same time). */
+  readonly connectionCap?: number
+}
+
+/** Run one export under its lock: refused (not run) when another live run of it holds the lock. */
+async function runOne(exp: ResolvedExport, c: RunOneContext): Promise<ExportResult> {
+  const { state, options, log } = c
+  log(`export ${exp.name}: starting`)
+  const runId = newRunId(new Date())
+  try {
+    // two runs of one export never overlap: the second is refused before it reads anything
+    state.acquireExportLock(exp.name, { runId, pid: process.pid, hostname: hostname() })
+  } catch (err) {
+    const error = toRivetError(err)
+    log(`export ${exp.name}: ${error.code}: ${error.message}`)
+    return refusedResult(exp, runId, error)
+  }
+  try {
+    const ctx = { config: c.config, state, pools: c.pools, signal: options.signal, log, progress: options.progress, resume: options.resume, runId, connectionCap: c.connectionCap }
+    if (options.resume && exp.mode !== 'chunked') {
+      log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
+    }
+    const planned = options.planned?.get(exp.name)
+    if (!(options.resume && exp.mode === 'chunked')) await discardSupersededRuns(exp, state, log)
+    const result = exp.mode === 'chunked' ? await runChunkedExport(ctx, exp, planned) : await runExport(ctx, exp, planned)
+    // a resumed run holds the lock under its own id
+    if (result.runId !== runId) state.releaseExportLock(exp.name, result.runId)
+    return result
+  } finally {
+    state.releaseExportLock(exp.name, runId)
+  }
 }
 
 /** Whether an export writes to standard output; refuses when it is not the only one selected. */

@@ -108,9 +108,15 @@ export const ERROR_CODES = {
   // run summary
   RIVET_SUMMARY_WRITE: config('check that the folder of --summary-output exists and is writable; a run that completed stays completed (its files and state are kept), and `rivet state summary -e NAME` prints its summary'),
 
+  // rivet report
+  RIVET_REPORT_WRITE: config('check that the folder of -o exists and is writable, or print the page on standard output with -o -'),
+
   // data contracts: `quality:` and `on_schema_drift`
   RIVET_QUALITY_FAILED: integrity('a quality check of the export failed (each is listed); the run published nothing and its cursor did not move: fix the data at the source, or change the `quality:` rule if it is wrong'),
   RIVET_SCHEMA_DRIFT: drift('the columns differ from those of the last completed run and on_schema_drift is fail: update the consumers of the files, then accept the change by running once with on_schema_drift: warn or continue'),
+
+  // notifications: a warning only, never the exit code of a command
+  RIVET_NOTIFY_FAILED: config('the notification could not be delivered; the command\'s outcome is unchanged: check that the webhook URL in the environment variable is current (Slack answers 403/404/410 for a revoked or removed webhook) and that this host reaches it'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -52,6 +52,7 @@ export class ApplyCommand extends RivetCommand {
     const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
     stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
+    await (await import('../../notify/index.js')).notifyRunReport(report, 'apply', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
 }

@@ -36,6 +36,7 @@ export class CheckCommand extends RivetCommand {
     const { runCheck } = await import('../../preflight/check.js')
     const report = await runCheck({ configPath: this.config, exports: this.exports })
     this.out(this.json ? `${JSON.stringify(checkJson(report), null, 2)}\n` : renderCheckText(report))
+    await (await import('../../notify/index.js')).notifyCheckReport(report, { warn: (text) => this.err(text) })
     return report.exitCode
   }
 

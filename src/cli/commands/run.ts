@@ -32,6 +32,7 @@ export class RunCommand extends RivetCommand {
   json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout (on stderr when the export writes its data to stdout)' })
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
   resume = Option.Boolean('--resume', false, { description: 'Continue the interrupted run of each checkpointed chunked export, skipping its completed chunks' })
+  parallelExports = Option.Boolean('--parallel-exports', false, { description: "Run the selected exports at the same time, within the source's connection budget and the memory budget, longest first" })
   summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the run fails)' })
 
   protected async run(): Promise<number> {
@@ -46,6 +47,7 @@ export class RunCommand extends RivetCommand {
           exports: this.exports,
           signal,
           resume: this.resume,
+          parallelExports: this.parallelExports,
           log,
           progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
         }),
@@ -56,6 +58,7 @@ export class RunCommand extends RivetCommand {
     const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
     stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
+    await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
 }
