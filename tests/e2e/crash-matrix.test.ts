@@ -7,7 +7,7 @@ import { openStateStore } from '../../src/state/index.js'
 import type { ChunkTaskRecord, RunRecord } from '../../src/state/index.js'
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
 import type { CliResult } from '../helpers/cli.js'
-import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withPg } from '../helpers/db.js'
+import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withPg, withMysql } from '../helpers/db.js'
 
 /*
  * The crash matrix: every crash point of the commit protocol (RIVET_TEST_PANIC_AT, which makes the
@@ -122,24 +122,18 @@ const PG: SourceKit = {
   selectIncremental: (t) => `select id::text, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), payload from ${t}`,
 }
 
-async function withMysql<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
-  const c = await mysql.createConnection({ uri: MYSQL_URL, timezone: 'Z', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true })
-  try {
-    return await fn(c)
-  } finally {
-    await c.end()
-  }
-}
+/** The shared helper, with times read as UTC. */
+const withMysqlUtc = <T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> => withMysql(fn, { timezone: 'Z' })
 
 const MARIADB: SourceKit = {
   label: 'MariaDB',
   type: 'mysql',
   url: MYSQL_URL,
-  exec: (statements) => withMysql(async (c) => {
+  exec: (statements) => withMysqlUtc(async (c) => {
     for (const s of statements) await c.query(s)
   }),
-  rows: (sql) => withMysql(async (c) => ((await c.query({ sql, rowsAsArray: true }))[0] as unknown[][]).map((r) => r.map((v) => String(v)))),
-  isMaxCursor: (table, value) => withMysql(async (c) => {
+  rows: (sql) => withMysqlUtc(async (c) => ((await c.query({ sql, rowsAsArray: true }))[0] as unknown[][]).map((r) => r.map((v) => String(v)))),
+  isMaxCursor: (table, value) => withMysqlUtc(async (c) => {
     const [rows] = await c.query(`SELECT MAX(updated_at) = CAST(? AS DATETIME(6)) AS ok FROM ${table}`, [value])
     return Number((rows as { ok: unknown }[])[0]!.ok) === 1
   }),

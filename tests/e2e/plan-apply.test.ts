@@ -1,13 +1,12 @@
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
-import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readPlanSecret, signPlan } from '../../src/plan-file/index.js'
 import type { PlanFile } from '../../src/plan-file/index.js'
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
 import type { CliResult } from '../helpers/cli.js'
-import { MYSQL_URL, mysqlAvailable, PG_URL, pgAvailable, withPg } from '../helpers/db.js'
+import { MYSQL_URL, mysqlAvailable, PG_URL, pgAvailable, withMysql, withPg } from '../helpers/db.js'
 import { readParquetExact } from '../helpers/parquet.js'
 
 const hasPg = await pgAvailable()
@@ -249,15 +248,6 @@ describe.skipIf(!hasPg)('rivet plan / rivet apply (spawned CLI against the local
 })
 
 describe.skipIf(!hasMysql)('rivet plan / rivet apply on MySQL/MariaDB (chunked)', () => {
-  async function withMysql<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
-    const c = await mysql.createConnection({ uri: MYSQL_URL })
-    try {
-      return await fn(c)
-    } finally {
-      await c.end()
-    }
-  }
-
   beforeAll(async () => {
     await withMysql(async (c) => {
       await c.query('DROP TABLE IF EXISTS pa_e2e_my')

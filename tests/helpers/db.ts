@@ -64,9 +64,12 @@ export async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<
   }
 }
 
-/** Run SQL against the test MySQL/MariaDB on a short-lived connection of its own. */
-export async function withMysql<T>(fn: (conn: mysql.Connection) => Promise<T>): Promise<T> {
-  const conn = await mysql.createConnection({ uri: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true })
+/**
+ * Run SQL against the test MySQL/MariaDB on a short-lived connection of its own: dates and big
+ * numbers come back as strings; `options` adds to or overrides the connection settings.
+ */
+export async function withMysql<T>(fn: (conn: mysql.Connection) => Promise<T>, options: mysql.ConnectionOptions = {}): Promise<T> {
+  const conn = await mysql.createConnection({ uri: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, ...options })
   try {
     return await fn(conn)
   } finally {

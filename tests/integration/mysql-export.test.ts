@@ -4,21 +4,15 @@ import mysql from 'mysql2/promise'
 import { decompress } from '@mongodb-js/zstd'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js'
-import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withPg } from '../helpers/db.js'
+import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withPg, withMysql } from '../helpers/db.js'
 import { readAllRows } from './modes/helpers.js'
 
 const hasMysql = await mysqlAvailable()
 const hasPg = hasMysql ? await pgAvailable() : false
 const ROWS = 20_000
 
-async function withMysql<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
-  const c = await mysql.createConnection({ uri: MYSQL_URL, timezone: 'Z', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, multipleStatements: true })
-  try {
-    return await fn(c)
-  } finally {
-    await c.end()
-  }
-}
+/** The shared helper, with times read as UTC. */
+const withMysqlUtc = <T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> => withMysql(fn, { timezone: 'Z', multipleStatements: true })
 
 /** The same logical rows, generated identically by both servers from the row number g. */
 const MYSQL_DATASET = `
@@ -74,7 +68,7 @@ function normalize(row: Record<string, unknown>): Record<string, unknown> {
 
 describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
   beforeAll(async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_xengine')
       await c.query(MYSQL_DATASET)
     })
@@ -87,7 +81,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
   }, 120_000)
 
   afterAll(async () => {
-    await withMysql((c) => c.query('DROP TABLE IF EXISTS it_xengine'))
+    await withMysqlUtc((c) => c.query('DROP TABLE IF EXISTS it_xengine'))
     if (hasPg) await withPg((c) => c.query('DROP TABLE IF EXISTS it_xengine'))
   })
 
@@ -103,7 +97,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
     expect(report.exports[0]!.stats.maxStatementMs).toBeLessThan(1000)
     const rows = await readAllRows(join(dir, 'out-my'))
     expect(rows).toHaveLength(ROWS)
-    const src = await withMysql(async (c) => {
+    const src = await withMysqlUtc(async (c) => {
       const [r] = await c.query('SELECT id, name, CAST(amount AS CHAR) AS amount, DATE_FORMAT(ts, "%Y-%m-%dT%H:%i:%s.%fZ") AS ts, CAST(d AS CHAR) AS d, flag, score, small, doc FROM it_xengine ORDER BY id')
       return r as Record<string, unknown>[]
     })
@@ -148,7 +142,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source', () => {
 
 describe.skipIf(!hasMysql)('MySQL/MariaDB source: time_window', () => {
   beforeAll(async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_my_window')
       await c.query('CREATE TABLE it_my_window (id INT PRIMARY KEY, at DATETIME(6))')
       await c.query('INSERT INTO it_my_window SELECT seq, NOW(6) - INTERVAL seq * 6 HOUR FROM seq_0_to_39')
@@ -156,7 +150,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source: time_window', () => {
   })
 
   afterAll(async () => {
-    await withMysql((c) => c.query('DROP TABLE IF EXISTS it_my_window'))
+    await withMysqlUtc((c) => c.query('DROP TABLE IF EXISTS it_my_window'))
   })
 
   it('time_window reads only the last days_window days', async () => {
@@ -188,7 +182,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source: incremental', () => {
   const BASE = "'2024-01-01 00:00:00'"
 
   beforeAll(async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_my_inc')
       await c.query('CREATE TABLE it_my_inc (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, v VARCHAR(40), KEY (updated_at))')
       // 1000 rows in groups of 100 sharing one updated_at: ties on every cursor value
@@ -197,7 +191,7 @@ describe.skipIf(!hasMysql)('MySQL/MariaDB source: incremental', () => {
   })
 
   afterAll(async () => {
-    await withMysql((c) => c.query('DROP TABLE IF EXISTS it_my_inc'))
+    await withMysqlUtc((c) => c.query('DROP TABLE IF EXISTS it_my_inc'))
   })
 
   it('exports each change once: ties on the last cursor value, updates and inserts between runs', async () => {
@@ -226,7 +220,7 @@ exports:
     }
     const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i)
     expect(await once()).toEqual(range(1, 1000))
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query(`INSERT INTO it_my_inc SELECT seq, ${BASE} + INTERVAL 9 HOUR, 'late' FROM seq_1001_to_1050`)
       await c.query(`UPDATE it_my_inc SET updated_at = ${BASE} + INTERVAL 10 HOUR, v = 'updated' WHERE id BETWEEN 5 AND 9`)
       await c.query(`INSERT INTO it_my_inc SELECT seq, ${BASE} + INTERVAL 11 HOUR, 'new' FROM seq_1051_to_1060`)

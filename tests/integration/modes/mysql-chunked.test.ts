@@ -3,7 +3,7 @@ import Database from 'better-sqlite3'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collect, runCli, spawnCli, tempDir } from '../../helpers/cli.js'
-import { MYSQL_URL, mysqlAvailable } from '../../helpers/db.js'
+import { MYSQL_URL, mysqlAvailable, withMysql } from '../../helpers/db.js'
 import { readParquetExact } from '../../helpers/parquet.js'
 import { byKey, oneExportConfig, parquetFiles, readAllRows, type RunJson } from './helpers.js'
 
@@ -12,14 +12,8 @@ const USER = 'rivet_it_mylimit'
 /** 2^53: above it a double cannot tell neighbouring integers apart. */
 const BIG = 9007199254740992n
 
-async function withMysql<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
-  const c = await mysql.createConnection({ uri: MYSQL_URL, timezone: 'Z', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true })
-  try {
-    return await fn(c)
-  } finally {
-    await c.end()
-  }
-}
+/** The shared helper, with times read as UTC. */
+const withMysqlUtc = <T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> => withMysql(fn, { timezone: 'Z' })
 
 /** A date (day number) or timestamp (µs) value read back from Parquet, in ms since the epoch. */
 function toMs(v: unknown): number {
@@ -51,7 +45,7 @@ async function runOk(cfg: string, args: string[] = []): Promise<{ report: RunJso
 /** Every source row (id -> columns as text) equals its output row, and nothing else was written. */
 async function expectEqualToSource(outDir: string, sql: string): Promise<void> {
   const rows = byKey(await readAllRows(outDir), 'id')
-  const src = await withMysql(async (c) => (await c.query(sql))[0] as Record<string, unknown>[])
+  const src = await withMysqlUtc(async (c) => (await c.query(sql))[0] as Record<string, unknown>[])
   expect(rows.size, 'rows in the files').toBe(src.length)
   for (const s of src) {
     const out = rows.get(String(s.id))
@@ -66,7 +60,7 @@ async function expectEqualToSource(outDir: string, sql: string): Promise<void> {
 
 describe.skipIf(!hasMysql)('chunked mode on MySQL/MariaDB', () => {
   beforeAll(async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query("SET time_zone = '+00:00'")
       // 400,000 rows: ids 1..300,000 dense, then 100,000 ids 1,000 apart; a date column with an index
       await c.query('DROP TABLE IF EXISTS it_mychunk')
@@ -92,7 +86,7 @@ describe.skipIf(!hasMysql)('chunked mode on MySQL/MariaDB', () => {
   }, 300_000)
 
   afterAll(async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       for (const t of ['it_mychunk', 'it_mychunk_big', 'it_mychunk_text', 'it_mychunk_nulls']) await c.query(`DROP TABLE IF EXISTS ${t}`)
       await c.query(`DROP USER IF EXISTS '${USER}'@'%'`)
     })
@@ -165,7 +159,7 @@ describe.skipIf(!hasMysql)('chunked mode on MySQL/MariaDB', () => {
     let peak = 0
     let done = false
     void running.finally(() => (done = true))
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       while (!done) {
         const [r] = await c.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [USER])
         peak = Math.max(peak, Number((r as { n: unknown }[])[0]!.n))
@@ -213,7 +207,7 @@ describe.skipIf(!hasMysql)('chunked mode on MySQL/MariaDB', () => {
   }, 300_000)
 
   it('refuses a chunk column with NULLs and a binary chunk column before writing anything', async () => {
-    await withMysql(async (c) => {
+    await withMysqlUtc(async (c) => {
       await c.query('DROP TABLE IF EXISTS it_mychunk_nulls')
       await c.query('CREATE TABLE it_mychunk_nulls (id INT PRIMARY KEY, c INT, b VARBINARY(8))')
       await c.query('INSERT INTO it_mychunk_nulls SELECT seq, IF(seq = 50, NULL, seq), UNHEX(HEX(seq)) FROM seq_1_to_200000')

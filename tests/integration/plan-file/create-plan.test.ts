@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RivetError } from '../../../src/errors/index.js'
 import { planIntegerRanges } from '../../../src/plan/index.js'
@@ -7,7 +6,7 @@ import { createPlan, readPlanFile, verifyPlan, writePlanFile } from '../../../sr
 import type { PlanFile } from '../../../src/plan-file/index.js'
 import { defaultStatePath, openStateStore } from '../../../src/state/index.js'
 import { tempDir, writeConfig } from '../../helpers/cli.js'
-import { MYSQL_URL, mysqlAvailable, PG_URL, pgAvailable, withPg } from '../../helpers/db.js'
+import { MYSQL_URL, mysqlAvailable, PG_URL, pgAvailable, withMysql, withPg } from '../../helpers/db.js'
 
 const hasPg = await pgAvailable()
 const hasMysql = await mysqlAvailable()
@@ -159,14 +158,6 @@ describe.skipIf(!hasPg)('createPlan against PostgreSQL', () => {
 })
 
 describe.skipIf(!hasMysql)('createPlan against MySQL/MariaDB', () => {
-  async function withMysql<T>(fn: (c: mysql.Connection) => Promise<T>): Promise<T> {
-    const c = await mysql.createConnection({ uri: MYSQL_URL })
-    try {
-      return await fn(c)
-    } finally {
-      await c.end()
-    }
-  }
 
   beforeAll(async () => {
     await withMysql(async (c) => {
