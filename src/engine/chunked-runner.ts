@@ -17,7 +17,8 @@ import { RIVET_VERSION } from '../version.js'
 import { openChunkSource } from './chunk-source.js'
 import type { ChunkSource } from './chunk-source.js'
 import { runPipeline } from './export-pipeline.js'
-import type { EncodeSpec, PipelineProgress } from './export-pipeline.js'
+import type { EncodeSpec } from './export-pipeline.js'
+import { ExportProgress, ProgressTimeline } from './progress.js'
 import { checkPlannedColumns, encodeEmpty, encodeSpecFor, logZeroDates, newRunId, publishFiles, runExport, withdrawRun } from './export-runner.js'
 import type { CommittedFileSummary, ExportContext, ExportResult, PlannedChunks, PlannedRun } from './export-runner.js'
 import { BASE_MEMORY_MB, BATCH_COPIES_PER_READER, RssSampler } from './memory.js'
@@ -324,9 +325,9 @@ async function runChunks(
   const startedAt = resumed?.run.startedAt ?? began
   const runId = resumed?.run.runId ?? ctx.runId ?? newRunId(startedAt)
   const rss = new RssSampler()
-  const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
-  const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
-  progressTimer?.unref()
+  const progress = new ExportProgress(exp.name, runId, exp.mode)
+  ctx.progress?.(progress)
+  const timeline = new ProgressTimeline(progress)
   if (resumed !== null) {
     // the lock was taken under a new run id; the resumed run holds it under its own
     ctx.state.acquireExportLock(exp.name, { runId, pid: process.pid, hostname: hostname() })
@@ -345,6 +346,8 @@ async function runChunks(
   const checks = new ChangeChecks(ctx.state, exp, runId, journal)
   const pending = resumed?.pending ?? [...layout.ranges]
   const total = resumed !== null ? resumed.pending.length + resumed.done : layout.ranges.length
+  progress.chunksTotal = total
+  progress.chunksDone = progress.chunksResumed = resumed?.done ?? 0
   ctx.log(`export ${exp.name}: ${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${chunked.checkpoint ? ', checkpointed' : ''}`)
   const repairNote = repairOf === undefined ? '' : `, repairing run ${repairOf}: chunk(s) ${layout.ranges.map((r) => r.index).join(', ')} read again`
   journal.record('plan', `${total} chunk(s) on ${layout.column.name}, ${parallel} in parallel${resumed !== null ? `, resumed with ${pending.length} to read` : ''}${repairNote}`, {
@@ -380,11 +383,13 @@ async function runChunks(
     checks.start(columns)
     await destination.prepare()
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
+    progress.phase = 'reading'
     const reader = async (): Promise<void> => {
       for (let range = pending.shift(); range !== undefined && failure === null && !abort.signal.aborted; range = pending.shift()) {
         try {
           const result = await readChunk(ctx, exp, source, meta, layout, range, destination, encode, csvHeader, startedAt, progress, abort.signal, runId, journal, checks)
           rows += result.rows
+          progress.chunksDone++
           stats.add(result.stats)
           if (chunked.checkpoint) committed.push(...result.committed)
           else written.push(...result.files)
@@ -397,6 +402,7 @@ async function runChunks(
     await Promise.all(Array.from({ length: Math.min(parallel, pending.length) }, reader))
     if (failure === null && ctx.signal?.aborted) failure = new RivetError('RIVET_CANCELLED', 'the run was interrupted')
     if (failure !== null) throw failure
+    progress.phase = 'publishing'
     // a resumed run also owns the rows of the chunks completed before the interruption
     const totalRows = chunked.checkpoint
       ? ctx.state.listChunkTasks({ runId }).filter((t) => t.status === 'completed').reduce((n, t) => n + (t.rows ?? 0), 0)
@@ -428,7 +434,7 @@ async function runChunks(
     const finalStats = { ...stats.result(parallel, total), retries: journal.retries, ...checks.stats() }
     checks.recordShape()
     logZeroDates(ctx, exp, finalStats)
-    ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: finalStats })
+    ctx.state.completeRun(runId, { rows: totalRows, bytes, filesCount: allFiles.length, durationMs, peakRssBytes, finishedAt: new Date(), stats: { ...finalStats, timeline: timeline.stop() } })
     panicPoint('after_cursor_commit')
     journal.record('outcome', `completed: ${totalRows} rows in ${allFiles.length} file(s)`, { status: 'completed', rows: totalRows, bytes, files: allFiles.length, durationMs, retries: journal.retries, chunks: total })
     const files = allFiles.map((f) => ({ path: f.path, rows: f.rows, bytes: f.bytes, xxh3: f.xxh3 })).sort((a, b) => a.path.localeCompare(b.path))
@@ -444,7 +450,7 @@ async function runChunks(
     // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
     if (withdrawn === 'withdrawn') ctx.state.failRun(runId, {
       status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0,
-      stats: { retries: journal.retries, ...checks.stats() },
+      stats: { retries: journal.retries, ...checks.stats(), timeline: timeline.stop() },
     })
     journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
     // a run stopped by its checks has read every chunk: there is nothing to resume
@@ -456,7 +462,7 @@ async function runChunks(
     return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error, summary }
   } finally {
     ctx.signal?.removeEventListener('abort', onOuterAbort)
-    if (progressTimer) clearInterval(progressTimer)
+    timeline.stop()
   }
 }
 
@@ -504,7 +510,7 @@ async function readChunk(
   encode: EncodeSpec,
   csvHeader: Awaited<ReturnType<typeof encodeEmpty>> | null,
   startedAt: Date,
-  progress: PipelineProgress,
+  progress: ExportProgress,
   signal: AbortSignal,
   runId: string,
   journal: RunJournal,

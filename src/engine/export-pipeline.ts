@@ -8,6 +8,7 @@ import type { EncodeTask } from './encode-task.js'
 import type { CoordinatorToWorker, ExtractOutcome, ExtractStats, WorkerToCoordinator } from './messages.js'
 import type { EncodedUnit, OutputWriter } from './output-writer.js'
 import { releaseBatchMemory } from './memory.js'
+import type { ExportProgress } from './progress.js'
 import type { EnginePools } from './pools.js'
 import { unpackTransferable } from './transfer.js'
 
@@ -15,15 +16,6 @@ import { unpackTransferable } from './transfer.js'
 export type EncodeSpec =
   | { readonly kind: 'parquet'; readonly options: ParquetEncodeOptions }
   | { readonly kind: 'csv'; readonly options: CsvEncodeOptions }
-
-/** Live counters of a running export, for progress output and the run summary. */
-export interface PipelineProgress {
-  rows: number
-  batches: number
-  statements: number
-  maxStatementMs: number
-  rawBytes: number
-}
 
 /** Result of a pipeline run that completed. */
 export interface PipelineResult {
@@ -56,7 +48,7 @@ export async function runPipeline(
   plan: ExtractPlan,
   encode: EncodeSpec,
   writer: OutputWriter,
-  progress: PipelineProgress,
+  progress: ExportProgress,
   signal?: AbortSignal,
   checks?: PipelineChecks,
 ): Promise<PipelineResult> {
@@ -84,11 +76,8 @@ export async function runPipeline(
   signal?.addEventListener('abort', onAbort, { once: true })
 
   port1.on('message', (msg: WorkerToCoordinator) => {
-    if (msg.type === 'statement') {
-      progress.statements++
-      progress.maxStatementMs = Math.max(progress.maxStatementMs, msg.ms)
-      return
-    }
+    if (msg.type === 'statement-start') return progress.statementStarted(port1)
+    if (msg.type === 'statement') return progress.statementDone(port1, msg.ms, msg.sizeHint)
     // after a failure, batches still in the port are dropped unencoded (and never acknowledged)
     if (msg.type !== 'batch' || failure !== null) return
     received++
@@ -103,9 +92,11 @@ export async function runPipeline(
     writeChain = writeChain.then(async () => {
       if (failure !== null) return
       try {
-        await writer.write(await encoded)
+        const unit = await encoded
+        await writer.write(unit)
         releaseBatchMemory()
         progress.rows += msg.rows
+        progress.encodedBytes += unit.kind === 'csv' ? unit.bytes.byteLength : unit.rowGroup.body.byteLength
         port1.postMessage({ type: 'ack', seq: msg.seq } satisfies CoordinatorToWorker)
       } catch (err) {
         fail(err)
@@ -133,6 +124,7 @@ export async function runPipeline(
     throw failure ?? toRivetError(err, 'RIVET_WORKER_CRASHED')
   } finally {
     signal?.removeEventListener('abort', onAbort)
+    progress.pipelineDone(port1)
     port1.close()
   }
 }

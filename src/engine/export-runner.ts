@@ -14,7 +14,8 @@ import { describeType } from '../types/index.js'
 import type { ColumnSpec } from '../types/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { encodeBatch, runPipeline } from './export-pipeline.js'
-import type { EncodeSpec, PipelineProgress, PipelineResult } from './export-pipeline.js'
+import type { EncodeSpec, PipelineResult } from './export-pipeline.js'
+import { ExportProgress, ProgressTimeline } from './progress.js'
 import { panicPoint } from './fault-injection.js'
 import { exportRetryPolicy, withRetries } from './retry.js'
 import { ChangeChecks } from './change-checks.js'
@@ -66,7 +67,8 @@ export interface ExportContext {
   readonly pools: EnginePools
   readonly signal?: AbortSignal
   readonly log: (line: string) => void
-  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+  /** Receives each export's live counters when it starts (displays poll them). */
+  readonly progress?: (progress: ExportProgress) => void
 }
 
 /** A sortable, unique run id: UTC timestamp plus random suffix. */
@@ -83,9 +85,9 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
   const startedAt = new Date()
   const runId = ctx.runId ?? newRunId(startedAt)
   const rss = new RssSampler()
-  const progress: PipelineProgress = { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 }
-  const progressTimer = ctx.progress ? setInterval(() => ctx.progress!(exp.name, progress), 1000) : null
-  progressTimer?.unref()
+  const progress = new ExportProgress(exp.name, runId, exp.mode)
+  ctx.progress?.(progress)
+  const timeline = new ProgressTimeline(progress)
   ctx.state.beginRun({
     runId,
     exportName: exp.name,
@@ -106,7 +108,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
   try {
     // the read is retried as a whole: a new snapshot, new temp files, the failed attempt's discarded
     const read = await withRetries(exportRetryPolicy(exp), ctx.signal, (notice) => journal.retry('the export', notice), async (attempt) => {
-      if (attempt > 1) Object.assign(progress, { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, rawBytes: 0 })
+      if (attempt > 1) progress.restart()
       const attemptRead = await readExport(runCtx, exp, runId, startedAt, planned, progress, journal, checks, attempt)
       destination = attemptRead.destination
       columns = attemptRead.columns
@@ -137,7 +139,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     const stats = { ...result.stats, retries: journal.retries, ...checks.stats() }
     checks.recordShape()
     // write before cursor: the cursor moves in the transaction that commits the files
-    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats }, { cursor })
+    ctx.state.completeRun(runId, { ...summary, filesCount: files.length, peakRssBytes, finishedAt: new Date(), stats: { ...stats, timeline: timeline.stop() } }, { cursor })
     panicPoint('after_cursor_commit')
     journal.record('outcome', `completed: ${summary.rows} rows in ${files.length} file(s)`, { status: 'completed', rows: summary.rows, bytes: summary.bytes, files: files.length, durationMs: summary.durationMs, retries: journal.retries, ...(cursor ? { cursor: cursor.value } : {}) })
     if (incremental !== null) runCtx.log(`export ${exp.name}: ${cursor === undefined ? `no new rows; the cursor stays${incremental.from === null ? ' unset' : ` at ${incremental.from}`}` : `cursor now ${cursor.value}${cursor.boundaryComplete ? '' : ' (too many rows at this value to remember: the next run reads it again)'}`}`)
@@ -151,13 +153,13 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     const durationMs = Date.now() - startedAt.getTime()
     const status = error.code === 'RIVET_CANCELLED' ? 'interrupted' : 'failed'
     // a sealed run stays 'running' in state: the next run's recovery completes it from its prepared record
-    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, { status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0, stats: { retries: journal.retries, ...checks.stats() } })
+    if (withdrawn === 'withdrawn') ctx.state.failRun(runId, { status, errorCode: error.code, errorMessage: error.message, finishedAt: new Date(), durationMs, peakRssBytes, rows: progress.rows, bytes: 0, stats: { retries: journal.retries, ...checks.stats(), timeline: timeline.stop() } })
     journal.record('outcome', `${status}: ${error.code}: ${error.message}`, { status, code: error.code, rows: progress.rows, durationMs, retries: journal.retries })
     const runSummary = buildRunSummary({ exp, runId, startedAt, finishedAt: new Date(), rows: progress.rows, files: 0, bytes: 0, peakRssBytes, retries: journal.retries, warnings: journal.warnings, error, ...checks.outcome() })
     keepSummary(ctx.state, runSummary, journal)
     return { exportName: exp.name, runId, status: 'failed', rows: progress.rows, bytes: 0, files: [], durationMs, peakRssBytes, stats: null, columns, error, summary: runSummary }
   } finally {
-    if (progressTimer) clearInterval(progressTimer)
+    timeline.stop()
   }
 }
 
@@ -177,12 +179,14 @@ async function readExport(
   runId: string,
   startedAt: Date,
   planned: PlannedRun | undefined,
-  progress: PipelineProgress,
+  progress: ExportProgress,
   journal: RunJournal,
   checks: ChangeChecks,
   attempt: number,
 ): Promise<ExportRead> {
-  const { plan, incremental } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
+  const { plan, incremental, catalogRows } = await planExportRead(ctx, exp, startedAt, { cursor: planned?.cursor })
+  progress.estimatedRows = catalogRows
+  progress.statementUnit = plan.strategy.type === 'ctid' ? 'pages' : 'rows'
   checkPlannedColumns(exp, planned, plan.columns.slice(0, plan.sourceColumnCount))
   const columns = plan.columns
   // before any data file: a schema that drifted past the export's policy stops the run here (exit 4)
@@ -208,7 +212,9 @@ async function readExport(
       createdBy: `rivet ${RIVET_VERSION}`,
     })
     const profiled = checks.read()
+    progress.phase = 'reading'
     const result = await runPipeline(ctx.pools, plan, encode, writer, progress, ctx.signal, profiled.checks)
+    progress.phase = 'publishing'
     profiled.accept(result.profile)
     logZeroDates(ctx, exp, result.stats)
     const empty = result.rows === 0 ? (exp.skipEmpty ? null : await encodeEmpty(ctx.pools, columns, encode)) : null
@@ -265,6 +271,13 @@ export interface ExportReadPlan {
   readonly incremental: IncrementalRun | null
   /** The planner's row estimate; null unless asked for. */
   readonly estimatedRows: number | null
+  /** The catalog's row count when the read is the whole table (free: no statement), else null; progress measures an ETA against it. */
+  readonly catalogRows: number | null
+}
+
+/** The catalog's row count of a whole-table read, or null (a query, a filter, an incremental read or a never-analyzed table). */
+function wholeTableRows(exp: ResolvedExport, catalog: number | undefined): number | null {
+  return exp.query === null && exp.mode !== 'incremental' && exp.timeWindow === null && catalog !== undefined && catalog >= 0 ? catalog : null
 }
 
 /**
@@ -286,7 +299,7 @@ export async function planExportRead(ctx: ReadPlanningContext, exp: ResolvedExpo
       // the catalog's count serves a whole table; a filtered read or a query needs the planner's estimate
       estimatedRows = plan.strategy.type === 'ctid' && catalog >= 0 ? catalog : await pgRowEstimate(client, estimateFrom(plan))
     }
-    return { plan, incremental, estimatedRows }
+    return { plan, incremental, estimatedRows, catalogRows: wholeTableRows(exp, facts.relation?.estimatedRows) }
   } finally {
     await client.end().catch(() => undefined)
   }
@@ -339,7 +352,7 @@ async function planMysqlExport(
       log(`export ${exp.name}: no primary key to page by: read as one streaming statement (set unique_key to page a query or a view)`)
     }
     const estimatedRows = estimateRows ? await mysqlRowEstimate(session.connection, estimateFrom(plan)) : null
-    return { plan, incremental, estimatedRows }
+    return { plan, incremental, estimatedRows, catalogRows: wholeTableRows(exp, facts.relation?.estimatedRows) }
   } finally {
     await session.close().catch(() => undefined)
   }

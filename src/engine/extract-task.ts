@@ -109,6 +109,10 @@ class PortBatchSink implements BatchSink {
     while (!this.cancelled && this.inFlight > 0) await new Promise<void>((resolve) => this.settlers.push(resolve))
   }
 
+  statementStarted(): void {
+    this.port.postMessage({ type: 'statement-start' } satisfies WorkerToCoordinator)
+  }
+
   statement(ms: number, rows: number, bytes: number, sizeHint: number): void {
     this.maxStatementMs = Math.max(this.maxStatementMs, ms)
     this.totalStatementMs += ms

@@ -17,6 +17,8 @@ export type WorkerToCoordinator =
       /** One buffer of 64-bit row keys per unique check of the export (see src/quality), when profiled. */
       readonly keys?: readonly ArrayBuffer[]
     }
+  /** A source statement starts (progress shows how long the open one has been running). */
+  | { readonly type: 'statement-start' }
   | { readonly type: 'statement'; readonly ms: number; readonly rows: number; readonly bytes: number; readonly sizeHint: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
 

@@ -7,13 +7,13 @@ import type { Destination } from '../destination/index.js'
 import { RivetError, toRivetError } from '../errors/index.js'
 import { openConfiguredState } from '../state/index.js'
 import type { CursorInput, RunRecord, StateStore } from '../state/index.js'
-import type { PipelineProgress } from './export-pipeline.js'
 import { runChunkedExport } from './chunked-runner.js'
 import { newRunId, runExport } from './export-runner.js'
 import type { ExportResult, PlannedRun } from './export-runner.js'
 import { ExportScheduler, connectionsWanted, longestFirst, probeSourceBudget, readerMemoryMb, sharedMemoryMb } from './export-scheduler.js'
 import { checkPanicEnvironment } from './fault-injection.js'
 import { processPeakRssBytes } from './memory.js'
+import type { ExportProgress } from './progress.js'
 import { buildRunSummary } from './run-summary.js'
 import { EnginePools, defaultPoolSizes } from './pools.js'
 
@@ -24,7 +24,8 @@ export interface RunExportsOptions {
   readonly signal?: AbortSignal
   /** Human progress lines (stderr in the CLI). */
   readonly log?: (line: string) => void
-  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+  /** Told when exports start, progress and finish (live progress displays). */
+  readonly observer?: RunObserver
   /** Continue each selected export's interrupted checkpointed run (chunked exports only). */
   readonly resume?: boolean
   /** The config, already loaded from `configPath` (`rivet apply` parses the bytes it verified). */
@@ -33,6 +34,27 @@ export interface RunExportsOptions {
   readonly planned?: ReadonlyMap<string, PlannedRun>
   /** Run the exports at the same time (also `parallel_exports: true` in the config). */
   readonly parallelExports?: boolean
+  /**
+   * Run each export of a parallel run in a process of its own, through this function (the CLI
+   * starts `rivet run -e NAME` and follows its events); the budgets are shared out as for threads.
+   */
+  readonly exportProcess?: ExportProcessRunner
+  /** Readers each export may open at once, when the caller shares out the source's budget (a parent process). */
+  readonly connectionCap?: number
+}
+
+/** Runs one export in a process of its own, within `connectionCap` readers, and reports how it ended. */
+export type ExportProcessRunner = (exp: ResolvedExport, connectionCap: number) => Promise<ExportResult>
+
+/** What a live progress display is told about a run. */
+export interface RunObserver {
+  /** The exports about to run, and how: one after another or at the same time. */
+  runStarted?(exports: readonly string[], parallel: boolean): void
+  /** An export starts (it may still be planning). */
+  exportStarted?(exportName: string): void
+  /** An export's live counters, once it has a run; read them at any pace. */
+  exportProgress?(progress: ExportProgress): void
+  exportFinished?(result: ExportResult): void
 }
 
 /** The outcome of `rivet run`. */
@@ -63,13 +85,20 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const results: ExportResult[] = []
   try {
     await recoverInterruptedRuns(config, state, log)
+    options.observer?.runStarted?.(selected.map((e) => e.name), parallel)
     const one = (exp: ResolvedExport, connectionCap?: number) => runOne(exp, { config, state, pools: pools!, options, log, connectionCap })
+    const spawned = async (exp: ResolvedExport, connectionCap: number) => {
+      options.observer?.exportStarted?.(exp.name)
+      const result = await options.exportProcess!(exp, connectionCap)
+      options.observer?.exportFinished?.(result)
+      return result
+    }
     if (!parallel) {
       // one extraction thread per concurrent chunk reader; threads start on demand up to this count
       pools = new EnginePools(defaultPoolSizes(Math.max(1, ...selected.map((e) => e.chunked?.parallel ?? 1))))
       for (const exp of selected) {
         if (options.signal?.aborted) break
-        results.push(await one(exp))
+        results.push(await one(exp, options.connectionCap))
       }
     } else {
       const budget = await probeSourceBudget(config)
@@ -79,8 +108,10 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
       const scheduler = new ExportScheduler(budget.available, sharedMemoryMb(selected))
       const order = longestFirst(selected, state)
       const readers = Math.min(budget.available, selected.reduce((n, e) => n + connectionsWanted(e), 0))
-      log(`running ${selected.length} exports at once: up to ${readers} reader(s) on ${describeBudget(budget).replace(/^the source can spare /, '')}, ${Math.round(scheduler.memoryMb)} MiB for batches; longest first: ${order.map((e) => e.name).join(', ')}`)
-      pools = new EnginePools(defaultPoolSizes(readers))
+      const processes = options.exportProcess !== undefined
+      log(`running ${selected.length} exports at once${processes ? ', one process each' : ''}: up to ${readers} reader(s) on ${describeBudget(budget).replace(/^the source can spare /, '')}, ${Math.round(scheduler.memoryMb)} MiB for batches; longest first: ${order.map((e) => e.name).join(', ')}`)
+      // each process has pools of its own
+      if (!processes) pools = new EnginePools(defaultPoolSizes(readers))
       const done = new Map<string, ExportResult>()
       // an equal share of the budget each, so that exports really run side by side
       const share = Math.max(1, Math.floor(budget.available / Math.min(selected.length, budget.available)))
@@ -88,7 +119,7 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
         const grant = await scheduler.acquire(Math.min(connectionsWanted(exp), share), readerMemoryMb(exp))
         try {
           if (options.signal?.aborted) return
-          done.set(exp.name, await one(exp, grant.connections))
+          done.set(exp.name, processes ? await spawned(exp, grant.connections) : await one(exp, grant.connections))
         } finally {
           scheduler.release(grant)
         }
@@ -117,6 +148,14 @@ interface RunOneContext {
 
 /** Run one export under its lock: refused (not run) when another live run of it holds the lock. */
 async function runOne(exp: ResolvedExport, c: RunOneContext): Promise<ExportResult> {
+  const observer = c.options.observer
+  observer?.exportStarted?.(exp.name)
+  const result = await runLocked(exp, c)
+  observer?.exportFinished?.(result)
+  return result
+}
+
+async function runLocked(exp: ResolvedExport, c: RunOneContext): Promise<ExportResult> {
   const { state, options, log } = c
   log(`export ${exp.name}: starting`)
   const runId = newRunId(new Date())
@@ -129,7 +168,7 @@ async function runOne(exp: ResolvedExport, c: RunOneContext): Promise<ExportResu
     return refusedResult(exp, runId, error)
   }
   try {
-    const ctx = { config: c.config, state, pools: c.pools, signal: options.signal, log, progress: options.progress, resume: options.resume, runId, connectionCap: c.connectionCap }
+    const ctx = { config: c.config, state, pools: c.pools, signal: options.signal, log, progress: options.observer?.exportProgress?.bind(options.observer), resume: options.resume, runId, connectionCap: c.connectionCap }
     if (options.resume && exp.mode !== 'chunked') {
       log(`export ${exp.name}: --resume applies to chunked exports with chunk_checkpoint; running it normally`)
     }

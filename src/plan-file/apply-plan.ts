@@ -1,5 +1,5 @@
 import { runExports } from '../engine/index.js'
-import type { PipelineProgress, RunReport } from '../engine/index.js'
+import type { RunObserver, RunReport } from '../engine/index.js'
 import { RIVET_VERSION } from '../version.js'
 import { readPlanFile } from './read-plan.js'
 import { PLAN_MAX_AGE_MS, verifyPlan } from './verify-plan.js'
@@ -11,7 +11,8 @@ export interface ApplyPlanOptions extends VerifyPlanOptions {
   readonly signal?: AbortSignal
   /** Human progress lines (stderr in the CLI). */
   readonly log?: (line: string) => void
-  readonly progress?: (exportName: string, progress: PipelineProgress) => void
+  /** Told when exports start, progress and finish (live progress displays). */
+  readonly observer?: RunObserver
 }
 
 /**
@@ -26,6 +27,6 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<RunReport> {
   if (ageMs > PLAN_MAX_AGE_MS) log(`plan: made at ${plan.created_at}, more than 24 h ago: applied because of --force`)
   return runExports({
     configPath: config.configPath, config, exports: plan.exports.map((e) => e.name), planned,
-    signal: options.signal, log, progress: options.progress,
+    signal: options.signal, log, observer: options.observer,
   })
 }

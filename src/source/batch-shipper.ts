@@ -51,6 +51,12 @@ export class BatchShipper {
     while (this.paused) await this.sink.drained()
   }
 
+  /** A statement starts: tell the sink, and return its start time for `statementDone`. */
+  beginStatement(): number {
+    this.sink.statementStarted?.()
+    return performance.now()
+  }
+
   /** Account for one finished statement and feed its cost back to the sizer. */
   statementDone(sizer: ChunkSizer, ms: number, rows: number, bytes: number, size: number): void {
     this.statements++

@@ -10,6 +10,8 @@ export interface BatchSink {
   push(ipc: Uint8Array, rows: number, rawBytes: number, batch?: RecordBatch): boolean
   /** Resolves once the consumer can take more batches. */
   drained(): Promise<void>
+  /** A source statement starts now (for live progress). */
+  statementStarted?(): void
   /** Report one finished source statement (for adaptive sizing and the run summary). */
   statement(ms: number, rows: number, bytes: number, sizeHint: number): void
 }

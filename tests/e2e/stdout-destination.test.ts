@@ -26,7 +26,13 @@ describe.skipIf(!hasPg)('destination type stdout (spawned CLI)', () => {
     expect(lines[0]).toBe('id,name')
     expect(lines.length).toBe(30002) // header, 30000 rows, trailing newline
     expect(lines.slice(1, -1).map((l) => Number(l.split(',')[0])).sort((a, b) => a - b)).toEqual(Array.from({ length: 30000 }, (_, i) => i + 1))
-    expect(r.stderr).toContain('"exitCode": 0')
+    // stderr is NDJSON events only; the last one carries the report
+    const events = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; report?: { exitCode: number; exports: { rows: number }[] } })
+    expect(events[0]!.event).toBe('run_started')
+    const last = events[events.length - 1]!
+    expect(last.event).toBe('run_finished')
+    expect(last.report?.exitCode).toBe(0)
+    expect(last.report?.exports[0]!.rows).toBe(30000)
   })
 
   it('streams Parquet that a reader opens', async () => {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../base-command.js'
+import type { RunReport } from '../../engine/index.js'
+import { openProgressDisplay } from '../progress/index.js'
 import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
 import { withInterruptSignal } from '../signals.js'
 import { checkSummaryOutput, saveRunSummary, withSummaryOnError } from '../summary-output.js'
@@ -26,15 +28,18 @@ export class ApplyCommand extends RivetCommand {
   plan = Option.String({ name: 'plan.json' })
   config = Option.String('-c,--config', { description: "Read this config instead of the plan's config_path (same bytes required; its state file must hold the signing secret)" })
   force = Option.Boolean('--force', false, { description: 'Apply a plan older than 24 hours (no other check is skipped)' })
-  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout (on stderr when the export writes its data to stdout)' })
-  quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
+  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout, and progress as NDJSON events on stderr (errors too); with the data on stdout, the report is the last event' })
+  quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress and no messages on stderr while the run goes on (errors and the report still come)' })
+  progressInterval = Option.String('--progress-interval', { description: 'Seconds between progress lines off a terminal (default 10) or progress events with --json (default 1)' })
   summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the apply fails)' })
 
   protected async run(): Promise<number> {
     const summaryPath = this.summaryOutput === undefined ? null : checkSummaryOutput(this.summaryOutput)
     // loaded on use: `rivet --help` and friends should not pay for the engine's modules
     const { applyPlan } = await import('../../plan-file/index.js')
-    const log = this.quiet ? () => undefined : (line: string) => this.err(`${line}\n`)
+    if (this.json) this.jsonErrors = true
+    const display = openProgressDisplay(this, this.context.stderr)
+    const log = (line: string) => display.log(line)
     const execute = () =>
       withInterruptSignal((signal) =>
         applyPlan({
@@ -43,14 +48,20 @@ export class ApplyCommand extends RivetCommand {
           force: this.force,
           signal,
           log,
-          progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
+          observer: display.observer,
         }),
       )
     // a refused plan still leaves a summary (with the error) behind; its config is known only from -c
-    const report = await withSummaryOnError(summaryPath, this.config === undefined ? null : resolve(this.config), execute, (error) => this.reportError(error))
+    let report: RunReport | undefined
+    try {
+      report = await withSummaryOnError(summaryPath, this.config === undefined ? null : resolve(this.config), execute, (error) => this.reportError(error))
+    } finally {
+      display.close(report)
+    }
     // with the data on stdout, the report goes to stderr
     const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
-    stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
+    // (with --json, the event that ended the progress stream on stderr carried it)
+    if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
     await (await import('../../notify/index.js')).notifyRunReport(report, 'apply', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))

@@ -1,6 +1,9 @@
 import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
+import { RivetError } from '../../errors/index.js'
 import { RivetCommand } from '../base-command.js'
+import type { RunReport } from '../../engine/index.js'
+import { openProgressDisplay } from '../progress/index.js'
 import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
 import { withInterruptSignal } from '../signals.js'
 import { checkSummaryOutput, saveRunSummary, withSummaryOnError } from '../summary-output.js'
@@ -21,6 +24,8 @@ export class RunCommand extends RivetCommand {
     examples: [
       ['Run every export', '$0 run -c rivet.yaml'],
       ['Run two exports', '$0 run -c rivet.yaml -e orders -e customers'],
+      ['Run every export at once, each in its own process', '$0 run -c rivet.yaml --parallel-export-processes'],
+      ['Progress as NDJSON events on stderr, a line every 5 s', '$0 run -c rivet.yaml --json --progress-interval 5 2> events.ndjson'],
       ['Machine-readable report on stdout', '$0 run -c rivet.yaml --json'],
       ['Continue an interrupted checkpointed chunked run', '$0 run -c rivet.yaml -e orders --resume'],
       ['Keep the run summary as JSON for a scheduler', '$0 run -c rivet.yaml --summary-output run-summary.json'],
@@ -29,17 +34,24 @@ export class RunCommand extends RivetCommand {
 
   config = Option.String('-c,--config', { required: true, description: 'Path to rivet.yaml' })
   exports = Option.Array('-e,--export', [], { description: 'Run only this export (repeatable)' })
-  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout (on stderr when the export writes its data to stdout)' })
-  quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress lines on stderr' })
+  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout, and progress as NDJSON events on stderr (errors too); with the data on stdout, the report is the last event' })
+  quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress and no messages on stderr while the run goes on (errors and the report still come)' })
+  progressInterval = Option.String('--progress-interval', { description: 'Seconds between progress lines off a terminal (default 10) or progress events with --json (default 1)' })
   resume = Option.Boolean('--resume', false, { description: 'Continue the interrupted run of each checkpointed chunked export, skipping its completed chunks' })
   parallelExports = Option.Boolean('--parallel-exports', false, { description: "Run the selected exports at the same time, within the source's connection budget and the memory budget, longest first" })
+  parallelExportProcesses = Option.Boolean('--parallel-export-processes', false, { description: 'Like --parallel-exports, with each export in a process of its own (a crash or a memory blow-up stays in its process); the live progress follows them all' })
+  connectionCap = Option.String('--connection-cap', { hidden: true, description: 'Readers each export may open at once (set by a parent run for its export processes)' })
   summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the run fails)' })
 
   protected async run(): Promise<number> {
     const summaryPath = this.summaryOutput === undefined ? null : checkSummaryOutput(this.summaryOutput)
     // loaded on use: `rivet --help` and friends should not pay for the engine's modules
     const { runExports } = await import('../../engine/index.js')
-    const log = this.quiet ? () => undefined : (line: string) => this.err(`${line}\n`)
+    if (this.json) this.jsonErrors = true
+    const display = openProgressDisplay(this, this.context.stderr)
+    const log = (line: string) => display.log(line)
+    const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
+    const processes = this.parallelExportProcesses ? (await import('../export-processes.js')).exportProcessRunner : null
     const execute = () =>
       withInterruptSignal((signal) =>
         runExports({
@@ -47,18 +59,35 @@ export class RunCommand extends RivetCommand {
           exports: this.exports,
           signal,
           resume: this.resume,
-          parallelExports: this.parallelExports,
+          parallelExports: this.parallelExports || this.parallelExportProcesses,
+          exportProcess: processes === null ? undefined : processes({ configPath: resolve(this.config), display, signal, resume: this.resume }),
+          connectionCap,
           log,
-          progress: this.quiet || !process.stderr.isTTY ? undefined : (name, p) => log(`export ${name}: ${p.rows.toLocaleString('en-US')} rows written`),
+          observer: display.observer,
         }),
       )
     // a run that stops before its first export still leaves a summary (with the error) behind
-    const report = await withSummaryOnError(summaryPath, resolve(this.config), execute, (error) => this.reportError(error))
+    let report: RunReport | undefined
+    try {
+      report = await withSummaryOnError(summaryPath, resolve(this.config), execute, (error) => this.reportError(error))
+    } finally {
+      display.close(report)
+    }
     // with the data on stdout, the report goes to stderr
     const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
-    stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
+    // (with --json, the event that ended the progress stream on stderr carried it)
+    if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
     await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
+}
+
+/** `--connection-cap`: a positive whole number. */
+function parseConnectionCap(text: string): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < 1) {
+    throw new RivetError('RIVET_USAGE', `--connection-cap must be a whole number of connections, 1 or more, got "${text}"`)
+  }
+  return value
 }

@@ -25,8 +25,12 @@ export function renderRunText(report: RunReport, options: RunTextOptions = {}): 
 
 /** The `--json` report: one JSON document on stdout. */
 export function renderRunJson(report: RunReport): string {
-  return `${JSON.stringify(
-    {
+  return `${JSON.stringify(runJsonDocument(report), null, 2)}\n`
+}
+
+/** The `--json` report as a value (also the `report` of the last progress event when the data goes to stdout). */
+export function runJsonDocument(report: RunReport): Record<string, unknown> {
+  return {
       config: report.configPath,
       exitCode: report.exitCode,
       processPeakRssBytes: report.processPeakRssBytes,
@@ -43,10 +47,7 @@ export function renderRunJson(report: RunReport): string {
         error: r.error ? r.error.toJSON() : null,
         summary: r.summary,
       })),
-    },
-    null,
-    2,
-  )}\n`
+  }
 }
 
 /** How the source was read, for a completed export: statements, the longest one, the chunk sizes. */

@@ -138,7 +138,11 @@ export async function readMysqlBatches(plan: MysqlExtractPlan, sink: BatchSink, 
     const strategy = plan.strategy
     let cursor: CursorAdvance | undefined
     if (strategy.type === 'keyset') await readByKeyset(strategy, raw, pump, sizer, plan, signal)
-    else if (strategy.type === 'stream') await pump.stream(strategy.query, signal)
+    else if (strategy.type === 'stream') {
+      // one statement for the whole read: it stays open (as progress shows) until the end
+      pump.beginStatement()
+      await pump.stream(strategy.query, signal)
+    }
     else cursor = await readIncremental(strategy, session.connection, raw, pump, sizer, plan, signal)
     pump.flush()
     // the last batch may have paused the socket: the COMMIT's reply must be readable
@@ -178,6 +182,7 @@ async function readIncremental(
   if (strategy.page !== null) {
     await readByKeyset({ type: 'keyset', from: read.from, selectList: read.selectList, ...strategy.page, where }, raw, pump, sizer, plan, signal)
   } else {
+    pump.beginStatement()
     await pump.stream(`SELECT ${read.selectList} FROM ${read.from} WHERE ${where}`, signal)
   }
   if (read.keyExprs === null) return { value, boundaryKeys: null, boundaryComplete: false }
@@ -210,7 +215,7 @@ async function readByKeyset(
     const filters = [strategy.where, last === null ? null : after(strategy.keyExprs, last, kinds, raw)].filter((f): f is string => f !== null)
     const where = filters.length === 0 ? '' : ` WHERE ${filters.map((f) => `(${f})`).join(' AND ')}`
     const sql = `SELECT ${strategy.selectList} FROM ${strategy.from}${where} ORDER BY ${order} LIMIT ${size}`
-    const t0 = performance.now()
+    const t0 = pump.beginStatement()
     const page = await pump.stream(sql, signal, strategy.keyIndexes)
     pump.statementDone(sizer, performance.now() - t0, page.rows, page.bytes, size)
     if (page.rows < size) return

@@ -111,7 +111,7 @@ async function readByCtid(
     const stream = new CopyBinaryStream(pump.decoder)
     let bytes = 0
     const rowsBefore = pump.totalRows + pump.builder.rows
-    const t0 = performance.now()
+    const t0 = pump.beginStatement()
     await conn.copyOut(sql, (buf, offset, length) => {
       bytes += length
       stream.push(buf, offset, offset + length)
@@ -139,7 +139,7 @@ async function readByCursor(
     await pump.sinkDrained()
     const size = sizer.next()
     let bytes = 0
-    const t0 = performance.now()
+    const t0 = pump.beginStatement()
     const result = await conn.queryBinary(`FETCH FORWARD ${size} FROM rivet_cursor`, (buf, offset, length) => {
       bytes += length
       pump.decoder.decodeRow(buf, offset)
