@@ -33,16 +33,19 @@ a { color: var(--run); }
 .status.interrupted { color: var(--warn); } .status.running { color: var(--run); }
 .warn { color: var(--warn); } .error-text { color: var(--bad); }
 .error-box { border: 1px solid var(--bad); border-radius: 6px; padding: 8px 12px; margin: 10px 0; overflow-wrap: anywhere; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
+.charts, .run-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
 figure { margin: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
 .run-body figure { max-width: 640px; margin: 12px 0; }
+.run-body .run-charts { margin: 8px 0; } .run-body .run-charts figure { max-width: none; margin: 0; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg text { fill: var(--muted); font-size: 11px; } svg .label { font-size: 10.5px; }
 svg .bar.s1 { fill: var(--s1); } svg .bar.s2 { fill: var(--s2); } svg .bar.s3 { fill: var(--s3); } svg .bar.s4 { fill: var(--s4); }
 svg .range line { stroke: var(--s1); stroke-width: 3; } svg .range .cap { stroke-width: 1.5; } svg .mark { fill: var(--s3); }
 svg .step { fill: none; stroke: var(--s1); stroke-width: 2; } svg .point { fill: var(--s1); }
+svg .line { fill: none; stroke-width: 1.8; stroke-linejoin: round; } svg .line.s1 { stroke: var(--s1); } svg .line.s2 { stroke: var(--s2); }
+svg .dot.s1 { fill: var(--s1); } svg .dot.s2 { fill: var(--s2); }
 svg .marker { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 4 3; }
 .legend { list-style: none; display: flex; gap: 14px; padding: 0; margin: 6px 0 0; font-size: 12px; color: var(--muted); }
 .key { display: inline-block; width: 10px; height: 10px; margin-right: 5px; border-radius: 2px; vertical-align: -1px; }

@@ -62,11 +62,12 @@ function chunkSizeFigure(runs: readonly ReportRun[], labels: readonly string[], 
   const svg = ranges.some((r) => r !== null) ? renderRangeChart({ labels, tips, ranges, format: formatNumber }, title) : null
   const note =
     'Per run: smallest and largest size used (bar) and the last one (dot), in pages (ctid reads) or rows (key reads) per statement. ' +
-    'Only these three numbers are recorded per run: how the size moved statement by statement is not kept, so it cannot be drawn.'
+    'How the size moved during a run, sampled about once a second, is drawn in the details of each run (runs recorded by older versions lack it).'
   return figure(title, svg, [{ name: 'smallest – largest', cls: 'range' }, { name: 'last', cls: 'mark' }], note)
 }
 
-function figure(title: string, svg: string | null, legend: readonly { readonly name: string; readonly cls: string }[], note = ''): string {
+/** A chart in a figure with its caption, legend (two series or more) and note; null draws "Not recorded for these runs". */
+export function figure(title: string, svg: string | null, legend: readonly { readonly name: string; readonly cls: string }[], note = ''): string {
   const body = svg ?? `<p class="empty">Not recorded for these runs.</p>`
   const keys = svg === null || legend.length < 2 ? '' : `<ul class="legend">${legend.map((l) => `<li><span class="key ${l.cls}"></span>${escapeHtml(l.name)}</li>`).join('')}</ul>`
   return `<figure><figcaption>${escapeHtml(title)}</figcaption>${body}${keys}${note === '' ? '' : `<p class="note">${escapeHtml(note)}</p>`}</figure>`
@@ -88,14 +89,16 @@ export function runLabels(startedAt: readonly string[]): string[] {
 }
 
 /** Whole numbers with separators; fractions with up to two decimals (axis ticks of small values). */
-function formatNumber(v: number): string {
+export function formatNumber(v: number): string {
   return Number.isInteger(v) ? formatCount(v) : v.toLocaleString('en-US', { maximumFractionDigits: 2 })
 }
 
-function formatRate(v: number): string {
+/** A rate: whole numbers from 1,000 up, one decimal below. */
+export function formatRate(v: number): string {
   return v >= 1000 ? formatCount(v) : formatNumber(Math.round(v * 10) / 10)
 }
 
-function formatMs(v: number): string {
+/** A duration: milliseconds below a second, else as formatDuration writes it. */
+export function formatMs(v: number): string {
   return v >= 1000 ? formatDuration(v) : `${formatNumber(Math.round(v * 100) / 100)} ms`
 }

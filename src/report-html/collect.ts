@@ -2,7 +2,7 @@ import { RivetError } from '../errors/index.js'
 import { toRunMetrics } from '../state/index.js'
 import type { JournalEvent, RunRecord, StateStore } from '../state/index.js'
 import type { ReportChunk, ReportData, ReportExport, ReportFile, ReportRun, TimelinePoint } from './model.js'
-import { parseDrift, parseQuality, parseRunStats } from './stats.js'
+import { parseDrift, parseQuality, parseRunStats, parseTimeline } from './stats.js'
 
 /** Journal events listed per run on the page (the latest ones); the chunk chart uses every chunk event. */
 export const EVENTS_SHOWN = 500
@@ -80,6 +80,7 @@ function toReportRun(state: StateStore, run: RunRecord): ReportRun {
     warnings: journal.filter((e) => e.kind === 'warning').map((e) => e.message),
     // the chunk chart needs every chunk event; the journal table shows the latest ones
     timeline: toTimeline(journal, start),
+    progress: parseTimeline(run.stats),
     events: journal.slice(-EVENTS_SHOWN).map((e) => ({ at: e.at.toISOString(), offsetMs: e.at.getTime() - start, kind: e.kind, message: e.message, data: e.data })),
     eventsOmitted: Math.max(0, journal.length - EVENTS_SHOWN),
     chunks: state.listChunkTasks({ runId: run.runId }).map((t): ReportChunk => ({

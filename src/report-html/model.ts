@@ -84,6 +84,35 @@ export interface TimelinePoint {
   readonly message: string
 }
 
+/**
+ * The run's counters as the engine sampled them while it ran (`stats.timeline`): about once a
+ * step, plus a last point at the end. Runs recorded before the engine kept it have none.
+ */
+export interface RunTimeline {
+  /** Spacing of the samples in ms at the end of the run (it doubles on long runs); null if not recorded. */
+  readonly stepMs: number | null
+  /** At least one point, oldest first. */
+  readonly points: readonly RunTimelinePoint[]
+}
+
+/** One sample of a run's counters. */
+export interface RunTimelinePoint {
+  /** Milliseconds since the run started. */
+  readonly t: number
+  /** Rows written so far. */
+  readonly rows: number
+  /** Arrow bytes read from the source so far. */
+  readonly bytes: number
+  /** Resident memory of the process at that moment, in bytes. */
+  readonly rss: number
+  /** Statement size the adaptive controller had chosen last (rows, or pages for ctid reads); 0 before the first statement. */
+  readonly size: number
+  /** Duration of the latest finished statement, ms. */
+  readonly stmtMs: number
+  /** Chunks completed so far (0 for a run that is not chunked). */
+  readonly chunks: number
+}
+
 /** One chunk of a chunked run. */
 export interface ReportChunk {
   readonly index: number
@@ -136,6 +165,8 @@ export interface ReportRun {
   readonly warnings: readonly string[]
   /** Chunk completions and retries from the whole journal, oldest first: what the chunk chart draws. */
   readonly timeline: readonly TimelinePoint[]
+  /** The counters sampled while the run ran, or null (older runs, unreadable statistics). */
+  readonly progress: RunTimeline | null
   /** The journal, oldest first (possibly only its latest events: see eventsOmitted). */
   readonly events: readonly ReportEvent[]
   /** Older events left out of `events`. */

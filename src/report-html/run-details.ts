@@ -2,8 +2,9 @@ import { formatBytes, formatCount, formatDuration } from '../report/index.js'
 import { renderChunkTimeline } from './charts.js'
 import { escapeHtml } from './escape.js'
 import type { ReportRun } from './model.js'
+import { renderRunTimelineCharts } from './timeline-charts.js'
 
-/** The details of one run, folded unless `open`: figures, error, warnings, drift, quality, chunks, files, schema, journal, summary. */
+/** The details of one run, folded unless `open`: figures, error, warnings, drift, quality, charts over the run, chunks, files, schema, journal, summary. */
 export function renderRunDetails(run: ReportRun, open: boolean): string {
   const title = `${run.exportName} · run ${run.runId} · ${run.status}`
   const sections = [
@@ -12,6 +13,7 @@ export function renderRunDetails(run: ReportRun, open: boolean): string {
     list('Warnings', run.warnings),
     list('Schema drift', run.events.filter((e) => e.kind === 'drift').map((e) => e.message)),
     list('Quality checks', run.events.filter((e) => e.kind === 'quality').map((e) => e.message)),
+    renderRunTimelineCharts(run),
     renderChunkTimeline(run),
     chunkTable(run),
     fileTable(run),

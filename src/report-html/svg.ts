@@ -1,7 +1,7 @@
 import { escapeHtml, svgNumber } from './escape.js'
 
 /**
- * Small inline-SVG charts: bars per category, ranges per category, and points over time. Pure
+ * Small inline-SVG charts: bars per category, ranges per category, steps and lines over time. Pure
  * string builders with a fixed viewBox (the page scales them with CSS); every number written into
  * an attribute goes through svgNumber, every text through escapeHtml. Hover titles carry the values.
  */
@@ -143,10 +143,7 @@ export function renderStepChart(input: StepChartInput, label: string): string {
   const yScale = niceScale(Math.max(0, ...input.points.map((p) => p.y).filter(Number.isFinite)))
   const px = (v: number) => MARGIN.left + (Math.max(0, v) / xScale.max) * PLOT_W
   const py = (v: number) => MARGIN.top + PLOT_H - (Math.max(0, v) / yScale.max) * PLOT_H
-  const parts: string[] = [axes(yScale, input.formatY)]
-  for (const t of xScale.ticks) {
-    parts.push(`<text class="tick" x="${svgNumber(px(t))}" y="${svgNumber(MARGIN.top + PLOT_H + 16)}" text-anchor="middle">${escapeHtml(input.formatX(t))}</text>`)
-  }
+  const parts: string[] = [axes(yScale, input.formatY), timeTicks(xScale, input.formatX)]
   const sorted = [...input.points].sort((a, b) => a.x - b.x)
   let path = `M${svgNumber(px(0))},${svgNumber(py(0))}`
   for (const p of sorted) path += ` H${svgNumber(px(p.x))} V${svgNumber(py(p.y))}`
@@ -155,6 +152,48 @@ export function renderStepChart(input: StepChartInput, label: string): string {
   }
   parts.push(`<path class="step" d="${path}"/>`)
   for (const p of sorted) parts.push(`<circle class="point" cx="${svgNumber(px(p.x))}" cy="${svgNumber(py(p.y))}" r="3"><title>${escapeHtml(p.tip)}</title></circle>`)
+  return svg(label, parts)
+}
+
+/** One series of a line chart: values over a time axis. */
+export interface LineSeries {
+  readonly name: string
+  /** CSS class of its line and dots (colour). */
+  readonly cls: string
+  readonly points: readonly { readonly x: number; readonly y: number; readonly tip: string }[]
+}
+
+/** A line chart over a time axis from 0; both axes start at 0. */
+export interface LineChartInput {
+  readonly series: readonly LineSeries[]
+  readonly formatX: (value: number) => string
+  readonly formatY: (value: number) => string
+}
+
+/** Hover dots per series at most: the line joins every point, the dots carry the values of some. */
+export const MAX_LINE_DOTS = 60
+
+/** The SVG of a line chart: one polyline per series through its points in x order, with hover dots. */
+export function renderLineChart(input: LineChartInput, label: string): string {
+  const series = input.series.map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x) }))
+  const all = series.flatMap((s) => s.points)
+  const xScale = niceScale(Math.max(0, ...all.map((p) => p.x)))
+  const yScale = niceScale(Math.max(0, ...all.map((p) => p.y)))
+  const px = (v: number) => MARGIN.left + (Math.max(0, v) / xScale.max) * PLOT_W
+  const py = (v: number) => MARGIN.top + PLOT_H - (Math.max(0, v) / yScale.max) * PLOT_H
+  const parts: string[] = [axes(yScale, input.formatY), timeTicks(xScale, input.formatX)]
+  for (const s of series) {
+    if (s.points.length === 0) continue
+    parts.push(`<polyline class="line ${escapeHtml(s.cls)}" points="${s.points.map((p) => `${svgNumber(px(p.x))},${svgNumber(py(p.y))}`).join(' ')}"/>`)
+  }
+  for (const s of series) {
+    const every = Math.ceil(s.points.length / MAX_LINE_DOTS)
+    s.points.forEach((p, i) => {
+      // evenly thinned, the last point (the run's end) always kept
+      if (i % every !== 0 && i !== s.points.length - 1) return
+      parts.push(`<circle class="dot ${escapeHtml(s.cls)}" cx="${svgNumber(px(p.x))}" cy="${svgNumber(py(p.y))}" r="2.5"><title>${escapeHtml(p.tip)}</title></circle>`)
+    })
+  }
   return svg(label, parts)
 }
 
@@ -170,6 +209,13 @@ function axes(scale: Scale, format: (value: number) => string): string {
   })
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${MARGIN.top + PLOT_H}" y2="${MARGIN.top + PLOT_H}"/>`)
   return parts.join('')
+}
+
+/** The labels of a time axis under the plot, at the ticks of its scale. */
+function timeTicks(scale: Scale, format: (value: number) => string): string {
+  return scale.ticks
+    .map((t) => `<text class="tick" x="${svgNumber(MARGIN.left + (t / scale.max) * PLOT_W)}" y="${svgNumber(MARGIN.top + PLOT_H + 16)}" text-anchor="middle">${escapeHtml(format(t))}</text>`)
+    .join('')
 }
 
 /** Category labels under the plot, thinned to at most MAX_LABELS (the last one always shown). */

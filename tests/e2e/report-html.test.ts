@@ -12,8 +12,9 @@ import { FaultProxy } from '../helpers/fault-proxy.js'
 /**
  * `rivet report` end to end: real runs of the spawned CLI against PostgreSQL (completed, failed,
  * chunked with a retry caused by a connection reset, schema drift adding a column whose name is
- * markup), the page written from their state, then loaded in headless Chromium: no console errors,
- * no requests, the summary table and the charts as the state says.
+ * markup, one slowed down by the proxy so that it lasts a few seconds), the page written from their
+ * state, then loaded in headless Chromium: no console errors, no requests, the summary table and the
+ * charts as the state says.
  */
 
 const ORDERS = 'rptx_orders'
@@ -24,6 +25,8 @@ const BIG_ROWS = 40_000
 const HOSTILE_COLUMN = `<script>alert("x")</script>'`
 /** The proxy cuts one connection this far into a result stream (a chunk carries several times more). */
 const DROP_AT = 256 * 1024
+/** Bytes per second the proxy lets through during the second orders run: slow enough to last a few seconds. */
+const SLOW_BYTES_PER_SEC = 32 * 1024
 /** The screenshot of the page, kept as a test artifact (tests/artifacts/ is git-ignored). */
 const SCREENSHOT = resolve(import.meta.dirname, '../artifacts/report-html.png')
 
@@ -88,7 +91,10 @@ exports:
 `,
     )
     for (let i = 0; i < 2; i++) {
+      // the engine samples a run once a second and at its end: the slowed run has several samples
+      if (i === 1) proxy.bandwidth(SLOW_BYTES_PER_SEC)
       const r = await runCli(['run', '-c', cfg, '-e', 'orders', '-q'])
+      proxy.clearFaults()
       expect(r.code, ran(r)).toBe(0)
     }
     const failed = await runCli(['run', '-c', cfg, '-e', 'missing', '-q'])
@@ -120,6 +126,12 @@ exports:
     } finally {
       state.close()
     }
+  }
+
+  /** The times of the samples the engine kept in a run's statistics ([] without a timeline). */
+  function sampleTimes(run: RunRecord): number[] {
+    const timeline = (run.stats as { timeline?: { points?: { t: number }[] } } | null)?.timeline
+    return (timeline?.points ?? []).map((p) => p.t)
   }
 
   it('writes the page atomically with every run of the config, and prints it with -o -', async () => {
@@ -203,6 +215,29 @@ exports:
       expect(await details.getAttribute('open')).not.toBeNull()
       expect(await details.locator('svg circle.point').count()).toBe(4)
       expect(await details.locator('svg line.marker').count()).toBe(1)
+
+      // every run, failed ones included, kept its sampled counters; the page draws them over the
+      // run when there are two samples or more (a run shorter than a second has only its end)
+      for (const run of runs) expect(sampleTimes(run).length, run.runId).toBeGreaterThan(0)
+      const sampled = runs.filter((run) => sampleTimes(run).length >= 2)
+      expect(sampled.map((run) => run.exportName)).toContain('orders')
+      for (const run of runs) {
+        const figures = await page.$$eval(`details[id="run-${run.runId}"] .run-charts figure`, (els) =>
+          els.map((f) => ({
+            title: f.querySelector('figcaption')?.textContent ?? '',
+            points: (f.querySelector('polyline')?.getAttribute('points') ?? '').split(' ').filter((p) => p !== '').length,
+          })),
+        )
+        const times = sampleTimes(run)
+        if (times.length < 2) {
+          expect(figures, run.runId).toEqual([])
+          continue
+        }
+        // one rate per step of positive length, one memory point per sample
+        const steps = times.filter((t, i) => i > 0 && t > times[i - 1]!).length
+        expect(figures.find((f) => f.title === 'Throughput during the run (rows/s)'), run.runId).toEqual({ title: 'Throughput during the run (rows/s)', points: steps })
+        expect(figures.find((f) => f.title === 'Memory during the run (RSS)'), run.runId).toEqual({ title: 'Memory during the run (RSS)', points: times.length })
+      }
 
       // the column named as markup is shown as text and did not run
       await page.click('button[data-fold="open"]')

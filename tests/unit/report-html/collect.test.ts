@@ -69,6 +69,7 @@ describe('collectReport', () => {
       [1, 'failed', 1, null, 'RIVET_SOURCE_CONNECTION_LOST'],
     ])
     expect(run.stats.statements).toBeNull()
+    expect(run.progress).toBeNull()
   })
 
   it('keeps the latest events for the journal table but every chunk event for the chart', () => {
@@ -80,6 +81,16 @@ describe('collectReport', () => {
     expect(run.eventsOmitted).toBe(15)
     expect(run.events.at(-1)!.message).toBe(`file ${EVENTS_SHOWN + 4}`)
     expect(run.timeline).toHaveLength(10)
+  })
+
+  it('reads the counters sampled during a run from its statistics, and none for a run recorded without them', () => {
+    const timeline = { stepMs: 1000, points: [{ t: 1000, rows: 100, bytes: 1000, rss: 5, size: 50, stmtMs: 3, chunks: 0 }, { t: 1500, rows: 500, bytes: 5000, rss: 6, size: 100, stmtMs: 4, chunks: 0 }] }
+    completedRun('new', 'orders', 60, { statements: 3, timeline })
+    completedRun('old', 'orders', 0)
+    const [newer, older] = collectReport(state, { ...base, exports: ['orders'], last: 10 }).exports[0]!.runs
+    expect(newer!.runId).toBe('new')
+    expect(newer!.progress).toEqual(timeline)
+    expect(older!.progress).toBeNull()
   })
 
   it('collects one run with --run-id, and refuses an unknown run or one of an export not selected', () => {

@@ -89,7 +89,7 @@ describe('renderReportPage: empty states', () => {
     expect(html).toContain('<h2>Export orders</h2><div class="charts">')
   })
 
-  it('says "not recorded" for charts no run has figures for (a failed run), and explains the statement-size series', () => {
+  it('says "not recorded" for charts no run has figures for (a failed run), and points to the statement sizes over the run', () => {
     const failed = reportRun({ status: 'failed', stats: NO_STATS, rowsPerSec: null, peakRssBytes: null, error: { code: 'RIVET_SOURCE_NOT_FOUND', message: 'no table' } })
     const html = renderReportPage(reportData([failed]))
     const figures = [...html.matchAll(/<figure><figcaption>([^<]+)<\/figcaption>(<svg|<p class="empty">)/g)].map((m) => [m[1], m[2]])
@@ -100,7 +100,7 @@ describe('renderReportPage: empty states', () => {
       ['Statements per run', '<p class="empty">'],
       ['Statement size chosen by the adaptive controller', '<p class="empty">'],
     ])
-    expect(html).toContain('how the size moved statement by statement is not kept')
+    expect(html).toContain('How the size moved during a run, sampled about once a second, is drawn in the details of each run')
     expect(html).toContain('[RIVET_SOURCE_NOT_FOUND] no table')
   })
 })

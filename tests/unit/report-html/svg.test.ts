@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CHART_BOX, niceScale, renderBarChart, renderRangeChart, renderStepChart, runLabels } from '../../../src/report-html/index.js'
+import { CHART_BOX, MAX_LINE_DOTS, niceScale, renderBarChart, renderLineChart, renderRangeChart, renderStepChart, runLabels } from '../../../src/report-html/index.js'
 
 const { plot } = CHART_BOX
 const BASE = plot.y + plot.height
@@ -173,5 +173,71 @@ describe('step chart', () => {
 
   it('draws chunks all completed at time 0 with zero rows without NaN', () => {
     expectDrawable(renderStepChart({ points: [{ x: 0, y: 0, tip: 'a' }], markers: [], formatX: fmt, formatY: fmt }, 'zero'))
+  })
+})
+
+/** The points of each polyline of a chart, read back from its SVG. */
+function polylines(svg: string): { cls: string; points: [number, number][] }[] {
+  return [...svg.matchAll(/<polyline class="line ([^"]+)" points="([^"]*)"\/>/g)].map((m) => ({
+    cls: m[1]!,
+    points: m[2]!.split(' ').map((pair) => pair.split(',').map(Number) as [number, number]),
+  }))
+}
+
+/** The labels of the value axis, bottom to top. */
+function yTicks(svg: string): string[] {
+  return [...svg.matchAll(/<text class="tick" x="[^"]+" y="[^"]+" text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]!)
+}
+
+describe('line chart', () => {
+  const line = (ys: readonly number[]) => ys.map((y, i) => ({ x: i + 1, y, tip: `at ${i + 1}: ${y}` }))
+
+  it('joins the points in time order, higher values higher, on a scale that holds the largest', () => {
+    const points = line([100, 300, 200])
+    const svg = renderLineChart({ series: [{ name: 'rows/s', cls: 's1', points: [points[2]!, points[0]!, points[1]!] }], formatX: fmt, formatY: fmt }, 'rate')
+    const [drawn, ...rest] = polylines(svg)
+    expect(rest).toEqual([])
+    expect(drawn!.cls).toBe('s1')
+    expect(drawn!.points).toHaveLength(3)
+    const xs = drawn!.points.map((p) => p[0])
+    expect(xs).toEqual([...xs].sort((a, b) => a - b))
+    const ys = drawn!.points.map((p) => p[1])
+    expect(ys[1]).toBeLessThan(ys[2]!)
+    expect(ys[2]).toBeLessThan(ys[0]!)
+    // heights above the base line in proportion to the values
+    expect((BASE - ys[0]!) / (BASE - ys[1]!)).toBeCloseTo(100 / 300, 2)
+    expect(yTicks(svg).at(-1)).toBe('300')
+    for (const [x, y] of drawn!.points) {
+      expect(x).toBeGreaterThanOrEqual(plot.x)
+      expect(x).toBeLessThanOrEqual(plot.x + plot.width)
+      expect(y).toBeGreaterThanOrEqual(plot.y)
+      expect(y).toBeLessThanOrEqual(BASE)
+    }
+    expect(svg).toContain('<title>at 2: 300</title>')
+    expectDrawable(svg)
+  })
+
+  it('leaves out non-finite points and draws zeros and a single point without NaN', () => {
+    const svg = renderLineChart({ series: [{ name: 'n', cls: 's1', points: [{ x: 1, y: Number.NaN, tip: 'a' }, { x: Number.POSITIVE_INFINITY, y: 1, tip: 'b' }, { x: 2, y: 0, tip: 'c' }] }], formatX: fmt, formatY: fmt }, 'odd')
+    expect(polylines(svg)[0]!.points).toHaveLength(1)
+    expectDrawable(svg)
+    expectDrawable(renderLineChart({ series: [{ name: 'n', cls: 's1', points: [{ x: 0, y: 0, tip: 'z' }, { x: 0, y: 0, tip: 'z' }] }], formatX: fmt, formatY: fmt }, 'zero'))
+    expect(polylines(renderLineChart({ series: [{ name: 'n', cls: 's1', points: [] }], formatX: fmt, formatY: fmt }, 'none'))).toEqual([])
+  })
+
+  it('joins every point of a long series but puts hover dots on at most a few, the last one included', () => {
+    const svg = renderLineChart({ series: [{ name: 'rss', cls: 's2', points: line(Array.from({ length: 240 }, (_, i) => i)) }], formatX: fmt, formatY: fmt }, 'long')
+    expect(polylines(svg)[0]!.points).toHaveLength(240)
+    const dots = [...svg.matchAll(/<circle class="dot s2"[^>]*><title>([^<]*)<\/title>/g)].map((m) => m[1])
+    expect(dots.length).toBeGreaterThan(MAX_LINE_DOTS / 2)
+    expect(dots.length).toBeLessThanOrEqual(MAX_LINE_DOTS + 1)
+    expect(dots.at(-1)).toBe('at 240: 239')
+  })
+
+  it('escapes hover texts and the label', () => {
+    const svg = renderLineChart({ series: [{ name: 'n', cls: 's1', points: [{ x: 1, y: 1, tip: '<b>"x"</b>' }] }], formatX: fmt, formatY: fmt }, 'a"b')
+    expect(svg).not.toContain('<b>')
+    expect(svg).toContain('&lt;b&gt;&quot;x&quot;&lt;/b&gt;')
+    expect(svg).toContain('aria-label="a&quot;b"')
   })
 })
