@@ -1,5 +1,5 @@
 # Everything a fresh machine needs comes from `npm ci`; these targets are shortcuts.
-.PHONY: install build test test-unit demo bench bench-mysql ci services-up services-down docs clean browser
+.PHONY: install build test test-unit demo bench bench-mysql ci services-up services-down docs clean browser tools
 
 install:
 	npm ci
@@ -28,7 +28,12 @@ docs: build
 ci:
 	bash .ci/run
 
-# Debian's Chromium for the browser test of the HTML report (as root; does nothing when it is there)
+# What the tests need besides npm packages: Chromium (the HTML report's browser test) and tmux
+# (the live progress cards' terminal test), from Debian (as root; does nothing when they are there)
+tools: browser
+	@command -v tmux >/dev/null || (apt-get update && apt-get install -y --no-install-recommends tmux) || { echo "could not install tmux with apt-get (run as root?)"; exit 1; }
+	@tmux -V
+
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium) || { echo "could not install chromium with apt-get (run as root?)"; exit 1; }
 	@/usr/bin/chromium --version 2>/dev/null

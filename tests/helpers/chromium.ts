@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BrowserContext } from 'playwright-core'
 
-/** The Chromium the browser tests drive: Debian's package (`make browser` installs it), or RIVET_TEST_CHROMIUM. */
+/** The Chromium the browser tests drive: Debian's package (`make tools` installs it), or RIVET_TEST_CHROMIUM. */
 export const CHROMIUM_PATH = process.env.RIVET_TEST_CHROMIUM ?? '/usr/bin/chromium'
 
 const inCI = process.env.CI === 'true' || process.env.CI === '1'
@@ -14,7 +14,7 @@ const inCI = process.env.CI === 'true' || process.env.CI === '1'
  */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true
-  const reason = `Chromium is not installed at ${CHROMIUM_PATH}: run \`make browser\` (apt-get install chromium) or set RIVET_TEST_CHROMIUM`
+  const reason = `Chromium is not installed at ${CHROMIUM_PATH}: run \`make tools\` (apt-get install chromium) or set RIVET_TEST_CHROMIUM`
   if (inCI) throw new Error(`${reason} — CI must install it`)
   console.warn(`SKIP: ${reason}`)
   return false

@@ -85,7 +85,14 @@ abstract class BoardDisplay implements ProgressDisplay {
 const HIDE_CURSOR = '\u001b[?25l'
 const SHOW_CURSOR = '\u001b[?25h'
 const CLEAR_LINE = '\u001b[2K'
+const CLEAR_TO_END = '\u001b[K'
 const CLEAR_BELOW = '\u001b[J'
+
+/**
+ * One line over whatever was on screen there: the row is cleared first, and after the text the
+ * rest of its last row (a long line wraps onto the rows below).
+ */
+const overwrite = (line: string) => `${CLEAR_LINE}${line}${CLEAR_TO_END}\n`
 
 /**
  * Live cards on a terminal: the frame is redrawn in place (cursor up, each line cleared and
@@ -120,8 +127,10 @@ class CardsDisplay extends BoardDisplay {
     this.draw()
   }
 
+  // Lines are overwritten in place and the screen below is cleared only after them: a terminal
+  // multiplexer may keep a screen cleared from its top in its scrollback (tmux's scroll-on-clear).
   log(line: string): void {
-    this.stream.write(`${this.up()}${CLEAR_BELOW}${line}\n${this.frame()}`)
+    this.stream.write(`${this.up()}${overwrite(line)}${this.frame()}${CLEAR_BELOW}`)
   }
 
   close(): void {
@@ -134,7 +143,7 @@ class CardsDisplay extends BoardDisplay {
       }
       return e.state === 'waiting' ? [`· ${e.name}  not run`] : []
     })
-    this.stream.write(`${this.up()}${CLEAR_BELOW}${summary.map((l) => `${l}\n`).join('')}${SHOW_CURSOR}`)
+    this.stream.write(`${this.up()}${summary.map(overwrite).join('')}${CLEAR_BELOW}${SHOW_CURSOR}`)
     this.height = 0
     process.off('exit', this.restoreCursor)
   }
@@ -153,7 +162,7 @@ class CardsDisplay extends BoardDisplay {
     if (this.timer === null) return ''
     const lines = renderFrame(this.board.entries(), { columns: this.stream.columns ?? 80, color: this.color })
     this.height = lines.length
-    return lines.map((l) => `${CLEAR_LINE}${l}\n`).join('')
+    return lines.map(overwrite).join('')
   }
 }
 
