@@ -36,7 +36,7 @@ function runChild(exp: ResolvedExport, connectionCap: number, command: readonly 
   const started = Date.now()
   const args = [...command.slice(1), 'run', '-c', options.configPath, '-e', exp.name, '--json', '--connection-cap', String(connectionCap), '--progress-interval', CHILD_EVENTS_INTERVAL_S]
   if (options.resume) args.push('--resume')
-  const child = spawn(command[0]!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, RIVET_EXPORT_PROCESS: '1' } })
+  const child = spawn(command[0]!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, [EXPORT_PROCESS_ENV]: '1' } })
   const stop = () => child.kill('SIGTERM')
   const onExit = () => child.kill('SIGKILL')
   options.signal.addEventListener('abort', stop, { once: true })
@@ -129,4 +129,23 @@ function parseReport(stdout: string, name: string): ExportResult | null {
     error,
     summary: r.summary as ExportResult['summary'],
   }
+}
+
+/** Set in the environment of an export's process by its parent run. */
+export const EXPORT_PROCESS_ENV = 'RIVET_EXPORT_PROCESS'
+
+/**
+ * In an export's process: stop (as on SIGTERM: clean up, record the run interrupted) once the
+ * parent run is gone — killed without a chance to stop its children, the child is re-parented.
+ */
+export function stopWithParent(intervalMs = 500): void {
+  const parent = process.ppid
+  // nobody reads the pipes once the parent is gone: writing to them must not end the clean-up
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined)
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return
+    clearInterval(timer)
+    process.kill(process.pid, 'SIGTERM')
+  }, intervalMs)
+  timer.unref()
 }

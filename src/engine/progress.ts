@@ -30,6 +30,8 @@ export class ExportProgress {
   chunksResumed = 0
   /** The catalog's row count for a whole-table read, else null: what an ETA is measured against. */
   estimatedRows: number | null = null
+  /** Attempts of a whole-export read so far (a retry starts the counts over). */
+  attempt = 1
   /** When the export started (epoch ms). */
   readonly startedAt = Date.now()
   /** Statements being read now, by pipeline: when each started (epoch ms). */
@@ -67,6 +69,7 @@ export class ExportProgress {
 
   /** A whole-export retry starts over in a new snapshot: the counts of the failed attempt go. */
   restart(): void {
+    this.attempt++
     Object.assign(this, { rows: 0, batches: 0, statements: 0, maxStatementMs: 0, lastStatementMs: 0, rawBytes: 0, encodedBytes: 0 })
     this.open.clear()
   }
@@ -176,12 +179,17 @@ const RATE_WINDOW_MS = 5000
 /** Turns an export's counters into snapshots: a recent rows/s rate and an ETA. */
 export class ProgressMeter {
   private readonly history: { t: number; rows: number }[] = []
+  private attempt = 1
 
   constructor(readonly progress: ExportProgress) {}
 
   snapshot(now = Date.now()): ProgressSnapshot {
     const p = this.progress
-    if (this.history.length > 0 && this.history[this.history.length - 1]!.rows > p.rows) this.history.length = 0 // restarted
+    // a retry started the counts over: the rate is the new attempt's
+    if (this.attempt !== p.attempt) {
+      this.attempt = p.attempt
+      this.history.length = 0
+    }
     this.history.push({ t: now, rows: p.rows })
     while (this.history.length > 2 && now - this.history[1]!.t >= RATE_WINDOW_MS) this.history.shift()
     const first = this.history[0]!

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore } from '../../src/state/index.js'
-import { RIVET_BIN, runCli, tempDir, writeConfig } from '../helpers/cli.js'
+import { RIVET_BIN, collect, runCli, spawnCli, tempDir, writeConfig } from '../helpers/cli.js'
 import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withMysql, withPg } from '../helpers/db.js'
 import { TmuxSession, shellQuote, tmuxAvailable } from '../helpers/tmux.js'
 
@@ -261,6 +261,44 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     expect(events.find((e) => e.event === 'export_finished' && e.export === 'lp_missing')).toMatchObject({ status: 'failed', error: { code: 'RIVET_SOURCE_NOT_FOUND' } })
     expectOutputsEqualSource(dir)
   }, 90_000)
+  it('--parallel-export-processes: children whose parent was killed stop cleanly (runs interrupted, locks free, no file left)', async () => {
+    const dir = tempDir('rivet-lp-orphan-')
+    dirs.push(dir)
+    const cfg = config(dir, 'postgres', PG_URL)
+    const parent = spawnCli(['run', '-c', cfg, '--parallel-export-processes', '--progress-interval', '0.2'])
+    const ended = collect(parent)
+    // killed once both children are reading
+    let seen = ''
+    await new Promise<void>((resolve) => {
+      parent.stderr!.on('data', (d) => {
+        seen += String(d)
+        if (/^export lp_chunked: reading/m.test(seen) && /^export lp_paged: reading/m.test(seen)) resolve()
+      })
+    })
+    parent.kill('SIGKILL')
+    await ended
+    const deadline = Date.now() + 20_000
+    let runs: { status: string }[] = []
+    while (Date.now() < deadline) {
+      const state = openStateStore(defaultStatePath(cfg))
+      try {
+        runs = Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!)
+      } finally {
+        state.close()
+      }
+      if (runs.every((r) => r.status !== 'running')) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'interrupted'])
+    for (const name of Object.keys(ROWS)) {
+      const files = readdirSync(join(dir, 'out', name))
+      expect(files.filter((f) => f.endsWith('.csv')), name).toEqual([])
+    }
+    const show = await runCli(['state', 'show', '-c', cfg])
+    // no lock line: nothing holds either export
+    expect(show.stdout).toMatch(/export lp_chunked\n\s+last run:\s+\S+ interrupted/)
+    expect(show.stdout).not.toMatch(/lock:/)
+  }, 60_000)
 })
 
 describe.skipIf(!hasMysql)('live progress on MariaDB (spawned CLI)', () => {

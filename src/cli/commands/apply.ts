@@ -50,6 +50,7 @@ export class ApplyCommand extends RivetCommand {
           log,
           observer: display.observer,
         }),
+        log,
       )
     // a refused plan still leaves a summary (with the error) behind; its config is known only from -c
     let report: RunReport | undefined

@@ -52,6 +52,8 @@ export class RunCommand extends RivetCommand {
     const log = (line: string) => display.log(line)
     const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
     const processes = this.parallelExportProcesses ? (await import('../export-processes.js')).exportProcessRunner : null
+    // an export's process started by a parent run does not outlive it
+    if (process.env.RIVET_EXPORT_PROCESS === '1') (await import('../export-processes.js')).stopWithParent()
     const execute = () =>
       withInterruptSignal((signal) =>
         runExports({
@@ -65,6 +67,7 @@ export class RunCommand extends RivetCommand {
           log,
           observer: display.observer,
         }),
+        log,
       )
     // a run that stops before its first export still leaves a summary (with the error) behind
     let report: RunReport | undefined

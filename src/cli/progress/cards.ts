@@ -87,7 +87,8 @@ export function formatClock(ms: number): string {
 
 /** Cut a line to the width (by code points), marking the cut. */
 export function fit(text: string, columns: number): string {
-  const chars = [...text]
-  const width = Math.max(10, columns - 1)
-  return chars.length <= width ? text : `${chars.slice(0, width - 1).join('')}…`
+  const chars = [...text.replace(/\s*\n\s*/g, ' ')]
+  const width = Math.max(1, columns - 1)
+  if (chars.length <= width) return chars.join('')
+  return width === 1 ? chars[0]! : `${chars.slice(0, width - 1).join('')}…`
 }

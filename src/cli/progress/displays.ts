@@ -130,7 +130,7 @@ class CardsDisplay extends BoardDisplay {
   // Lines are overwritten in place and the screen below is cleared only after them: a terminal
   // multiplexer may keep a screen cleared from its top in its scrollback (tmux's scroll-on-clear).
   log(line: string): void {
-    this.stream.write(`${this.up()}${overwrite(line)}${this.frame()}${CLEAR_BELOW}`)
+    this.stream.write(`${this.up()}${line.split('\n').map(overwrite).join('')}${this.frame()}${CLEAR_BELOW}`)
   }
 
   close(): void {
@@ -139,9 +139,10 @@ class CardsDisplay extends BoardDisplay {
     const summary = this.board.entries().flatMap((e) => {
       if (e.state === 'done') {
         const line = finishedLine(e.name, e.finished)
-        return [this.color && line.code !== undefined ? `\u001b[${line.code}m${line.text}\u001b[0m` : line.text]
+        const text = line.text.replace(/\s*\n\s*/g, ' ')
+        return [this.color && line.code !== undefined ? `\u001b[${line.code}m${text}\u001b[0m` : text]
       }
-      return e.state === 'waiting' ? [`· ${e.name}  not run`] : []
+      return [e.state === 'waiting' ? `· ${e.name}  not run` : `· ${e.name}  stopped before it finished`]
     })
     this.stream.write(`${this.up()}${summary.map(overwrite).join('')}${CLEAR_BELOW}${SHOW_CURSOR}`)
     this.height = 0
@@ -161,6 +162,9 @@ class CardsDisplay extends BoardDisplay {
   private frame(): string {
     if (this.timer === null) return ''
     const lines = renderFrame(this.board.entries(), { columns: this.stream.columns ?? 80, color: this.color })
+    // a frame taller than the screen could not be reached again by moving up: the rest is counted
+    const rows = Math.max(4, (this.stream.rows ?? 40) - 2)
+    if (lines.length > rows) lines.splice(rows - 1, lines.length, `… and ${lines.length - rows + 1} more line(s): a taller terminal shows every export`)
     this.height = lines.length
     return lines.map(overwrite).join('')
   }
