@@ -28,10 +28,11 @@ docs: build
 ci:
 	bash .ci/run
 
-# What the tests need besides npm packages: Chromium (the HTML report's browser test) and tmux
-# (the live progress cards' terminal test), from Debian (as root; does nothing when they are there)
+# What the tests need besides npm packages: Chromium (the HTML report's browser test), tmux (the
+# live progress cards' terminal test), zsh and fish (the completion tests), from Debian (as root;
+# does nothing when they are there)
 tools: browser
-	@command -v tmux >/dev/null || (apt-get update && apt-get install -y --no-install-recommends tmux) || { echo "could not install tmux with apt-get (run as root?)"; exit 1; }
+	@for tool in tmux zsh fish; do command -v $$tool >/dev/null || (apt-get update && apt-get install -y --no-install-recommends $$tool) || { echo "could not install $$tool with apt-get (run as root?)"; exit 1; }; done
 	@tmux -V
 
 browser:

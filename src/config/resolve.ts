@@ -138,5 +138,5 @@ export function resolveTree(config: CleanObject, configPath: string, configDir: 
   const exports = getArray(config, 'exports').map((exp, i) => (isMapping(exp) ? resolveExport(exp, i, sourceObj, ctx) : undefined))
   const notifications = resolveNotifications(config, ctx)
   if (!source || exports.length === 0 || exports.some((e) => e === undefined)) return undefined
-  return { configPath, configDir, source, exports: exports as ResolvedExport[], notifications, parallelExports: getBoolean(config, 'parallel_exports') ?? false }
+  return { configPath, configDir, source, exports: exports as ResolvedExport[], notifications, parallelExports: getBoolean(config, 'parallel_exports') ?? false, parallelExportProcesses: getBoolean(config, 'parallel_export_processes') ?? false }
 }

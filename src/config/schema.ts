@@ -278,4 +278,8 @@ export const CONFIG_SCHEMA: ObjectSpec = object('Top level', 'A Rivet config fil
     'Run the selected exports at the same time in one process (as `rivet run --parallel-exports` does), sharing the source\'s connection budget and the memory budget; the longest exports start first.',
     { default: false },
   ),
+  parallel_export_processes: bool(
+    'Run the selected exports at the same time, each in an operating-system process of its own (as `rivet run --parallel-export-processes` does): the budgets are shared as with `parallel_exports`, and a crash or an out-of-memory kill ends one export, not the run.',
+    { default: false },
+  ),
 })

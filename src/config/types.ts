@@ -257,6 +257,8 @@ export interface ResolvedConfig {
   readonly notifications: ResolvedNotifications | null
   /** Run the exports at the same time (`parallel_exports`). */
   readonly parallelExports: boolean
+  /** Run the exports at the same time, a process each (`parallel_export_processes`). */
+  readonly parallelExportProcesses: boolean
 }
 
 /** One problem found in a config file; `line`/`column` (1-based) point into the YAML when known. */

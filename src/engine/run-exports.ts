@@ -34,9 +34,11 @@ export interface RunExportsOptions {
   readonly planned?: ReadonlyMap<string, PlannedRun>
   /** Run the exports at the same time (also `parallel_exports: true` in the config). */
   readonly parallelExports?: boolean
+  /** Run the exports at the same time, each in a process of its own (also `parallel_export_processes: true`); needs `exportProcess`. */
+  readonly parallelExportProcesses?: boolean
   /**
-   * Run each export of a parallel run in a process of its own, through this function (the CLI
-   * starts `rivet run -e NAME` and follows its events); the budgets are shared out as for threads.
+   * How an export runs in a process of its own (the CLI starts `rivet run -e NAME` and follows its
+   * events); the budgets are shared out as for threads.
    */
   readonly exportProcess?: ExportProcessRunner
   /** Readers each export may open at once, when the caller shares out the source's budget (a parent process). */
@@ -79,7 +81,8 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
   const log = options.log ?? (() => undefined)
   const stdoutTaken = checkStdoutAlone(selected)
   checkPanicEnvironment()
-  const parallel = (options.parallelExports === true || config.parallelExports) && selected.length > 1
+  const processes = (options.parallelExportProcesses === true || config.parallelExportProcesses) && options.exportProcess !== undefined
+  const parallel = (options.parallelExports === true || config.parallelExports || processes) && selected.length > 1
   const state = openConfiguredState(config.configPath)
   let pools: EnginePools | null = null
   const results: ExportResult[] = []
@@ -108,7 +111,6 @@ export async function runExports(options: RunExportsOptions): Promise<RunReport>
       const scheduler = new ExportScheduler(budget.available, sharedMemoryMb(selected))
       const order = longestFirst(selected, state)
       const readers = Math.min(budget.available, selected.reduce((n, e) => n + connectionsWanted(e), 0))
-      const processes = options.exportProcess !== undefined
       log(`running ${selected.length} exports at once${processes ? ', one process each' : ''}: up to ${readers} reader(s) on ${describeBudget(budget).replace(/^the source can spare /, '')}, ${Math.round(scheduler.memoryMb)} MiB for batches; longest first: ${order.map((e) => e.name).join(', ')}`)
       // each process has pools of its own
       if (!processes) pools = new EnginePools(defaultPoolSizes(readers))

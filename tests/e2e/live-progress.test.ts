@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore } from '../../src/state/index.js'
@@ -315,12 +315,14 @@ describe.skipIf(!hasMysql)('live progress on MariaDB (spawned CLI)', () => {
     })
   }, 60_000)
 
-  it('--parallel-export-processes with --json: events from both children, within MAX_USER_CONNECTIONS, outputs equal the source', async () => {
+  it('parallel_export_processes: true with --json: events from both children, within MAX_USER_CONNECTIONS, outputs equal the source', async () => {
     const dir = tempDir('rivet-lp-my-')
     dirs.push(dir)
     const cfg = config(dir, 'mysql', urlAs(MYSQL_URL, USER))
+    // asked for by the config this time, not by the flag
+    appendFileSync(cfg, 'parallel_export_processes: true\n')
     const connections = () => withMysql(async (c) => Number(((await c.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [USER]))[0] as { n: unknown }[])[0]!.n))
-    const running = runCli(['run', '-c', cfg, '--parallel-export-processes', '--json', '--progress-interval', '0.3'])
+    const running = runCli(['run', '-c', cfg, '--json', '--progress-interval', '0.3'])
     let done = false
     void running.finally(() => (done = true))
     let peak = 0
@@ -338,6 +340,7 @@ describe.skipIf(!hasMysql)('live progress on MariaDB (spawned CLI)', () => {
       expect(events.find((e) => e.event === 'export_finished' && e.export === name)).toMatchObject({ status: 'completed', rows: ROWS[name as keyof typeof ROWS] })
     }
     expect(events[events.length - 1]).toMatchObject({ event: 'run_finished', exitCode: 0, completed: 2 })
+    expect(events.some((e) => e.event === 'log' && String(e.message).startsWith('running 2 exports at once, one process each'))).toBe(true)
     expectOutputsEqualSource(dir)
   }, 90_000)
 })

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
+import type { RunReport } from '../../engine/index.js'
 import { RivetCommand } from '../base-command.js'
+import { openProgressDisplay } from '../progress/index.js'
 import { formatCount, formatDuration } from '../render/format.js'
 import { renderRunText } from '../render/run-summary.js'
 import { withInterruptSignal } from '../signals.js'
@@ -39,7 +41,15 @@ export class DemoCommand extends RivetCommand {
       this.err(`seeded ${seeded.tables.length} tables, ${formatCount(total)} rows in ${formatDuration(Date.now() - t0)}\n`)
       const configPath = writeDemoConfig(dir, server.url)
       this.err(`wrote ${configPath}; running the exports...\n`)
-      const report = await withInterruptSignal((signal) => runExports({ configPath, signal, log: (line) => this.err(`${line}\n`) }))
+      // the live cards on a terminal, progress lines elsewhere (as `rivet run` shows them)
+      const display = openProgressDisplay({ json: false, quiet: false }, this.context.stderr)
+      const log = (line: string) => display.log(line)
+      let report: RunReport | undefined
+      try {
+        report = await withInterruptSignal((signal) => runExports({ configPath, signal, log, observer: display.observer }), log)
+      } finally {
+        display.close(report)
+      }
       this.out(renderRunText(report))
       for (const r of report.results) if (r.error) this.reportError(r.error)
       if (report.exitCode === 0) this.out(nextSteps(configPath))

@@ -51,7 +51,7 @@ export class RunCommand extends RivetCommand {
     const display = openProgressDisplay(this, this.context.stderr)
     const log = (line: string) => display.log(line)
     const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
-    const processes = this.parallelExportProcesses ? (await import('../export-processes.js')).exportProcessRunner : null
+    const { exportProcessRunner } = await import('../export-processes.js')
     // an export's process started by a parent run does not outlive it
     if (process.env.RIVET_EXPORT_PROCESS === '1') (await import('../export-processes.js')).stopWithParent()
     const execute = () =>
@@ -61,8 +61,9 @@ export class RunCommand extends RivetCommand {
           exports: this.exports,
           signal,
           resume: this.resume,
-          parallelExports: this.parallelExports || this.parallelExportProcesses,
-          exportProcess: processes === null ? undefined : processes({ configPath: resolve(this.config), display, signal, resume: this.resume }),
+          parallelExports: this.parallelExports,
+          parallelExportProcesses: this.parallelExportProcesses,
+          exportProcess: exportProcessRunner({ configPath: resolve(this.config), display, signal, resume: this.resume }),
           connectionCap,
           log,
           observer: display.observer,
