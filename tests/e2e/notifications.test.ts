@@ -78,6 +78,17 @@ describe.skipIf(!hasPg)('notifications (spawned CLI, PostgreSQL)', () => {
     expect(JSON.stringify(body)).not.toContain(PG_URL)
   })
 
+  it('with --parallel-export-processes the parent posts the one message; the export processes post none', async () => {
+    const { cfg } = setup(exp('fine', 'nt_ok') + exp('broken', 'nt_missing') + exp('broken_too', 'nt_missing_too'))
+    const run = await runCli(['run', '-c', cfg, '--parallel-export-processes'], { env: hook() })
+    expect(run.code, run.stderr).toBe(1)
+    expect(run.stderr).toMatch(/running 3 exports at once, one process each/)
+    const bodies = posted()
+    expect(bodies).toHaveLength(1)
+    expect(bodies[0]!.text).toContain('broken failed: RIVET_SOURCE_NOT_FOUND')
+    expect(bodies[0]!.text).toContain('broken_too failed: RIVET_SOURCE_NOT_FOUND')
+  })
+
   it('a run with schema drift posts a schema_change message listing the column and the policy', async () => {
     await withPg(async (c) => {
       await c.query('DROP TABLE IF EXISTS nt_drift')

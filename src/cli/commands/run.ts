@@ -53,7 +53,8 @@ export class RunCommand extends RivetCommand {
     const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
     const { exportProcessRunner } = await import('../export-processes.js')
     // an export's process started by a parent run does not outlive it
-    if (process.env.RIVET_EXPORT_PROCESS === '1') (await import('../export-processes.js')).stopWithParent()
+    const isExportProcess = process.env.RIVET_EXPORT_PROCESS === '1'
+    if (isExportProcess) (await import('../export-processes.js')).stopWithParent()
     const execute = () =>
       withInterruptSignal((signal) =>
         runExports({
@@ -82,7 +83,8 @@ export class RunCommand extends RivetCommand {
     // (with --json, the event that ended the progress stream on stderr carried it)
     if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
-    await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
+    // an export's process leaves the notifying to its parent run: one message for the whole run
+    if (!isExportProcess) await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
 }
