@@ -163,7 +163,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
   it('off a terminal, prints a progress line per running export every interval, without escape codes', async () => {
     const dir = tempDir('rivet-lp-lines-')
     dirs.push(dir)
-    const r = await runCli(['run', '-c', config(dir, 'postgres', PG_URL), '--progress-interval', '0.4'])
+    const r = await runCli(['run', '-c', config(dir, 'postgres', PG_URL), '--progress-interval', '0.2'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).not.toContain('\u001b[')
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('export lp_paged: reading, '))
@@ -261,6 +261,27 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     expect(events.find((e) => e.event === 'export_finished' && e.export === 'lp_missing')).toMatchObject({ status: 'failed', error: { code: 'RIVET_SOURCE_NOT_FOUND' } })
     expectOutputsEqualSource(dir)
   }, 90_000)
+  it('--parallel-export-processes: an export whose process is killed fails alone, the others complete, and it resumes', async () => {
+    const dir = tempDir('rivet-lp-crash-')
+    dirs.push(dir)
+    const checkpointed = '  - name: lp_ckpt\n    table: lp_chunked\n    mode: chunked\n    chunk_column: id\n    chunk_count: 4\n    chunk_checkpoint: true\n    format: csv\n    compression: none\n    destination: { type: local, path: ./out/lp_ckpt }\n'
+    const cfg = config(dir, 'postgres', PG_URL, checkpointed)
+    // only a checkpointed export passes this point: its process is SIGKILLed after its second chunk
+    const r = await runCli(['run', '-c', cfg, '--parallel-export-processes', '--json'], { env: { RIVET_TEST_PANIC_AT: 'after_chunk_complete:1' } })
+    expect(r.code, r.stderr).toBe(2)
+    const report = JSON.parse(r.stdout) as { exports: { name: string; status: string; rows: number; error: { code: string; message: string } | null }[] }
+    const byName = Object.fromEntries(report.exports.map((e) => [e.name, e]))
+    expect(byName.lp_ckpt).toMatchObject({ status: 'failed', error: { code: 'RIVET_WORKER_CRASHED' } })
+    expect(byName.lp_ckpt!.error!.message).toMatch(/ended on SIGKILL without a report/)
+    expect(byName.lp_chunked).toMatchObject({ status: 'completed', rows: 36_000 })
+    expect(byName.lp_paged).toMatchObject({ status: 'completed', rows: 30_000 })
+    expectOutputsEqualSource(dir)
+    // the killed export's completed chunks are kept: --resume reads only the rest
+    const resumed = await runCli(['run', '-c', cfg, '-e', 'lp_ckpt', '--resume', '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(idsWritten(join(dir, 'out', 'lp_ckpt'))).toEqual(Array.from({ length: 36_000 }, (_, i) => i + 1))
+  }, 90_000)
+
   it('--parallel-export-processes: children whose parent was killed stop cleanly (runs interrupted, locks free, no file left)', async () => {
     const dir = tempDir('rivet-lp-orphan-')
     dirs.push(dir)
