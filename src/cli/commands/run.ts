@@ -17,6 +17,8 @@ export class RunCommand extends RivetCommand {
     details: `
       Reads each export's table or query in one consistent snapshot, with only short statements on the source, and publishes Parquet or CSV files atomically. Every run and file is recorded in the state file next to the config (.rivet_state.db).
 
+      While it runs, a terminal shows one live card per running export (rows, rows/s, bytes, chunks, ETA, the statement open now, memory), redrawn in place; off a terminal a progress line per export comes every --progress-interval seconds (default 10); --json turns stderr into NDJSON events; --quiet prints nothing until the report.
+
       Every export ends with a summary card: rows, files, bytes, duration, peak memory, retries, warnings, schema drift, shape growth, quality checks and the error of a failed run. With --summary-output FILE the same summaries are written to FILE as JSON, also when the run fails; a failed run keeps its own exit code when FILE cannot be written, a completed one then exits 1 with RIVET_SUMMARY_WRITE.
 
       Exit codes: 0 ok, 1 config or generic error, 2 retryable (run again), 3 data integrity, 4 schema drift.
