@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { ExportProcessRunner, ExportResult, ProgressSnapshot } from '../engine/index.js'
 import type { ResolvedExport } from '../config/index.js'
@@ -29,19 +29,26 @@ const CHILD_EVENTS_INTERVAL_S = '0.5'
  */
 export function exportProcessRunner(options: ExportProcessOptions): ExportProcessRunner {
   const command = options.command ?? [process.execPath, ...process.execArgv, process.argv[1]!]
-  return (exp, connectionCap) => runChild(exp, connectionCap, command, options)
+  // one listener each for all the children, however many run at once
+  const live = new Set<ChildProcess>()
+  options.signal.addEventListener('abort', () => {
+    for (const child of live) child.kill('SIGTERM')
+  }, { once: true })
+  // the parent gone, no export outlives it
+  process.once('exit', () => {
+    for (const child of live) child.kill('SIGKILL')
+  })
+  return (exp, connectionCap) => runChild(exp, connectionCap, command, options, live)
 }
 
-function runChild(exp: ResolvedExport, connectionCap: number, command: readonly string[], options: ExportProcessOptions): Promise<ExportResult> {
+function runChild(exp: ResolvedExport, connectionCap: number, command: readonly string[], options: ExportProcessOptions, live: Set<ChildProcess>): Promise<ExportResult> {
   const started = Date.now()
   const args = [...command.slice(1), 'run', '-c', options.configPath, '-e', exp.name, '--json', '--connection-cap', String(connectionCap), '--progress-interval', CHILD_EVENTS_INTERVAL_S]
   if (options.resume) args.push('--resume')
   const child = spawn(command[0]!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, [EXPORT_PROCESS_ENV]: '1' } })
-  const stop = () => child.kill('SIGTERM')
-  const onExit = () => child.kill('SIGKILL')
-  options.signal.addEventListener('abort', stop, { once: true })
-  // the parent gone, no export outlives it
-  process.once('exit', onExit)
+  live.add(child)
+  // interrupted before it started: it stops at once
+  if (options.signal.aborted) child.kill('SIGTERM')
   let stdout = ''
   let childError: RivetErrorJSON | null = null
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text))
@@ -59,8 +66,7 @@ function runChild(exp: ResolvedExport, connectionCap: number, command: readonly 
   })
   return new Promise((resolve) => {
     const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
-      options.signal.removeEventListener('abort', stop)
-      process.off('exit', onExit)
+      live.delete(child)
       resolve(toResult(exp, stdout, childError, { code, signal, spawnError, durationMs: Date.now() - started }))
     }
     child.once('error', (err) => finish(null, null, err))

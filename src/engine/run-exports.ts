@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { hostname } from 'node:os'
 import { describeBudget } from '../source/connection-budget.js'
 import { loadConfig, selectExports } from '../config/index.js'
@@ -75,7 +76,22 @@ export interface RunReport {
  * Run the selected exports of a config: one after another, or — with `parallelExports` — at the
  * same time, sharing the source's connection budget and the memory budget, longest first.
  */
-export async function runExports(options: RunExportsOptions): Promise<RunReport> {
+export async function runExports(outer: RunExportsOptions): Promise<RunReport> {
+  // every running export and each of its readers listens for an interrupt: many at once, all
+  // removed when they end; they listen on a signal of the run's own, which follows the caller's
+  const interrupt = new AbortController()
+  setMaxListeners(0, interrupt.signal)
+  const onInterrupt = () => interrupt.abort(outer.signal?.reason)
+  if (outer.signal?.aborted) onInterrupt()
+  outer.signal?.addEventListener('abort', onInterrupt, { once: true })
+  try {
+    return await runAll({ ...outer, signal: interrupt.signal })
+  } finally {
+    outer.signal?.removeEventListener('abort', onInterrupt)
+  }
+}
+
+async function runAll(options: RunExportsOptions): Promise<RunReport> {
   const config = options.config ?? loadConfig(options.configPath)
   const selected = options.exports && options.exports.length > 0 ? selectExports(config, [...options.exports]) : config.exports
   const log = options.log ?? (() => undefined)

@@ -261,6 +261,19 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     expect(events.find((e) => e.event === 'export_finished' && e.export === 'lp_missing')).toMatchObject({ status: 'failed', error: { code: 'RIVET_SOURCE_NOT_FOUND' } })
     expectOutputsEqualSource(dir)
   }, 90_000)
+  it('a dozen exports at once, in threads or in processes, run without a listener warning', async () => {
+    const dir = tempDir('rivet-lp-many-')
+    dirs.push(dir)
+    const many = Array.from({ length: 12 }, (_, i) => `  - name: many_${i}\n    query: SELECT id, label FROM lp_paged WHERE id <= ${1000 + i}\n    format: csv\n    destination: { type: local, path: ./out/many_${i} }\n`)
+    const cfg = writeConfig(dir, `source:\n  type: postgres\n  url: ${PG_URL}\nexports:\n${many.join('')}`)
+    for (const flag of ['--parallel-exports', '--parallel-export-processes']) {
+      const r = await runCli(['run', '-c', cfg, flag])
+      expect(r.code, r.stderr).toBe(0)
+      expect(r.stdout).toContain('12 of 12 export(s) completed')
+      expect(r.stderr, flag).not.toMatch(/MaxListenersExceededWarning|memory leak/)
+    }
+  }, 90_000)
+
   it('--parallel-export-processes: an export whose process is killed fails alone, the others complete, and it resumes', async () => {
     const dir = tempDir('rivet-lp-crash-')
     dirs.push(dir)
