@@ -26,11 +26,17 @@ export interface BridgeResult {
 /** Why a request failed, as data (an Error instance would lose its fields crossing the thread). */
 export interface BridgeFailure {
   /**
-   * connect: no session; query: the server or driver refused a statement; no-rows: an expectRows
-   * statement touched nothing; closed: the bridge or its connection is gone; timeout: no answer in time.
+   * connect: no session (also: the lost connection could not be reopened); query: the server or driver
+   * refused a statement; no-rows: an expectRows statement touched nothing; closed: the bridge or its
+   * connection is gone; timeout: no answer in time; renewed: the lost connection was replaced by a new
+   * session and the request was NOT run (the bridge re-takes the session's locks, then sends it again).
    */
-  readonly kind: 'connect' | 'query' | 'no-rows' | 'closed' | 'timeout'
+  readonly kind: 'connect' | 'query' | 'no-rows' | 'closed' | 'timeout' | 'renewed'
   readonly message: string
+  /** The connection dropped while the request ran: the next request opens a new session. */
+  readonly connectionLost?: boolean
+  /** With connectionLost: the request certainly did not commit, so sending it once more is safe. */
+  readonly retryable?: boolean
   /** SQLSTATE of a server error, or the driver's error code (ECONNREFUSED...). */
   readonly code?: string
   readonly detail?: string

@@ -28,9 +28,11 @@ export function toPgStateError(err: unknown, context: StateErrorContext, action:
   }
   const options = { details, cause: err }
   if (failure.kind === 'connect') {
-    return new RivetError('RIVET_STATE_ERROR', `cannot connect to the state database ${context.location}: ${message}`, { ...options, hint: REACH_HINT })
+    // a connection reopened in the middle of work names the call it was reopened for
+    const during = action === 'open' ? '' : ` (${action})`
+    return new RivetError('RIVET_STATE_ERROR', `cannot connect to the state database ${context.location}${during}: ${message}`, { ...options, hint: REACH_HINT })
   }
-  if (failure.kind === 'timeout' || failure.kind === 'closed' || (code !== undefined && (code.startsWith('08') || code.startsWith('57P')))) {
+  if (failure.kind === 'timeout' || failure.kind === 'closed' || failure.kind === 'renewed' || failure.connectionLost === true || (code !== undefined && (code.startsWith('08') || code.startsWith('57P')))) {
     return new RivetError('RIVET_STATE_ERROR', `state database ${context.location}: ${action} failed: ${message}`, { ...options, hint: REACH_HINT })
   }
   if (code !== undefined && LOCK_STATES.has(code)) {

@@ -30,25 +30,61 @@ type Attempt = { readonly taken: true } | { readonly taken: false; readonly hold
  *   host: re-taken; else by whether the pid is alive); another session of this same process (a
  *   second store) holds it: the row is re-taken, the advisory lock staying with that session.
  * Release deletes the row, then frees the advisory lock; closing the store frees them all.
+ *
+ * A dropped connection takes the advisory locks with it, while the rows stay. When the bridge has
+ * opened a new session, and before anything else runs on it, every held lock is re-taken there
+ * (restore): the advisory lock is taken again and the row must still name this holder's run. If
+ * another process took the export over meanwhile (the row names another run, or is gone), or the lock
+ * cannot be re-taken, the lock is lost: the store refuses every later write for that export or its run
+ * (RIVET_EXPORT_LOCKED, see check), and releasing it touches neither the row nor the advisory lock,
+ * which belong to the new holder.
  * A process that dies closes its socket and the server ends its session at once; a host that drops
  * off the network without closing it (power loss) holds its locks until the server's TCP keepalive
  * (tcp_keepalives_*) gives up on the session.
  */
 export class ExportLocks {
-  /** Exports whose advisory lock this session holds (once each). */
-  private readonly held = new Set<string>()
+  /** Exports whose advisory lock this session holds (once each), with the run their row names. */
+  private readonly held = new Map<string, string>()
+  /** Locks held before the connection dropped and not (yet) re-taken on the new session. */
+  private readonly unconfirmed = new Map<string, string>()
+  /** Locks that could not be re-taken after a dropped connection, with the holder found instead. */
+  private readonly lost = new Map<string, { readonly runId: string; readonly holder: ExportLockRecord | undefined }>()
 
   constructor(
     private readonly bridge: SyncBridge,
     private readonly schema: string,
-  ) {}
+  ) {
+    bridge.onRenewed(() => this.restore())
+  }
+
+  /**
+   * Throw RIVET_EXPORT_LOCKED when a write names an export or a run whose lock this store held but no
+   * longer does (lost, or not re-taken yet): it must not write on behalf of a lock it lost.
+   */
+  check(owner: { readonly runIds?: readonly string[]; readonly exportName?: string }): void {
+    const gone = [...this.lost, ...[...this.unconfirmed].map(([name, runId]) => [name, { runId, holder: undefined }] as const)]
+    for (const [exportName, { runId, holder }] of gone) {
+      if (exportName !== owner.exportName && !(owner.runIds ?? []).includes(runId)) continue
+      const now = holder === undefined
+        ? 'it could not be re-taken (another session holds it, or its row is gone)'
+        : `run ${holder.runId} (pid ${holder.pid} on ${holder.hostname}) has taken it over`
+      throw new RivetError('RIVET_EXPORT_LOCKED', `the run lock of export ${exportName} (run ${runId}) was lost when the connection to the state database dropped: ${now}; run ${runId} stops without writing further`, {
+        hint: 'run the export again once the other run has finished; two runs of one export never overlap',
+        details: { exportName, runId, ...(holder !== undefined ? { holderRunId: holder.runId, pid: holder.pid, hostname: holder.hostname } : {}) },
+      })
+    }
+  }
 
   /** Take the run lock of an export, or throw RIVET_EXPORT_LOCKED naming its holder. */
   acquire(exportName: string, holder: ExportLockHolder): void {
     const deadline = Date.now() + SETTLE_MS
     for (;;) {
       const attempt = this.attempt(exportName, holder)
-      if (attempt.taken) return
+      if (attempt.taken) {
+        this.lost.delete(exportName)
+        this.unconfirmed.delete(exportName)
+        return
+      }
       if (!attempt.settling || Date.now() >= deadline) throw attempt.holder ? exportLockedError(attempt.holder) : lockedWithoutRow(exportName)
       sleep(RETRY_MS)
     }
@@ -56,6 +92,12 @@ export class ExportLocks {
 
   /** Release the lock if `runId` holds it. */
   release(exportName: string, runId: string): void {
+    if (this.lost.get(exportName)?.runId === runId) {
+      // the row and the advisory lock are another holder's now: nothing of this store's is left to free
+      this.lost.delete(exportName)
+      return
+    }
+    this.unconfirmed.delete(exportName)
     const [, remaining] = this.bridge.request({
       op: 'batch',
       statements: [
@@ -74,6 +116,43 @@ export class ExportLocks {
   read(exportName: string): ExportLockRecord | undefined {
     const row = this.bridge.request({ op: 'query', statement: { sql: SELECT_LOCK, params: [exportName] } })[0]!.rows[0] as unknown as PgLockRow | undefined
     return row === undefined ? undefined : toLockRecord(row)
+  }
+
+  /**
+   * On a new session (the old one dropped): re-take every lock held or still unconfirmed. Each is
+   * unconfirmed until re-taken; one this session cannot get back is lost. Throwing leaves the rest
+   * unconfirmed (refused by check), and the bridge calls this again after the next renewal.
+   */
+  private restore(): void {
+    for (const [exportName, runId] of this.held) this.unconfirmed.set(exportName, runId)
+    this.held.clear()
+    for (const [exportName, runId] of [...this.unconfirmed]) {
+      const holder = this.retake(exportName, runId)
+      this.unconfirmed.delete(exportName)
+      if (holder === true) this.held.set(exportName, runId)
+      else this.lost.set(exportName, { runId, holder })
+    }
+  }
+
+  /**
+   * Take the advisory lock of an export back for `runId`: true when taken and the row still names the
+   * run, else the holder found. The old session may hold the lock a moment longer (the server has not
+   * yet noticed it is gone), so a lock held elsewhere while the row is still this run's is waited for.
+   */
+  private retake(exportName: string, runId: string): true | ExportLockRecord | undefined {
+    const deadline = Date.now() + SETTLE_MS
+    for (;;) {
+      const locked = this.tryLock(exportName)
+      const current = this.read(exportName)
+      if (locked && current?.runId === runId) return true
+      if (locked) {
+        // taken over (and maybe released) by another run meanwhile: the advisory lock is not this run's to keep
+        this.unlock(exportName)
+        return current
+      }
+      if (current?.runId !== runId || Date.now() >= deadline) return current
+      sleep(RETRY_MS)
+    }
   }
 
   private attempt(exportName: string, holder: ExportLockHolder): Attempt {
@@ -101,7 +180,7 @@ export class ExportLocks {
       if (!mine) this.unlock(exportName)
       throw err
     }
-    this.held.add(exportName)
+    this.held.set(exportName, holder.runId)
     return { taken: true }
   }
 
@@ -110,6 +189,8 @@ export class ExportLocks {
    * does that only once it has processed the disconnect: the next taker must not find them still held).
    */
   close(): void {
+    this.lost.clear()
+    this.unconfirmed.clear()
     if (this.held.size === 0) return
     this.held.clear()
     try {

@@ -25,6 +25,9 @@ import { toLimitParam, whereEquals } from './where.js'
  * StateStore in a PostgreSQL schema, with the SQLite store's semantics. Calls are synchronous over
  * a SyncBridge (a worker thread owns the connection); every method that writes more than one
  * statement sends them as one batch the worker runs in BEGIN..COMMIT, so it is atomic.
+ * A dropped connection is reopened by the worker (see worker-main.ts); every write that names a run
+ * or an export is checked against the run locks before it is sent, so that none goes out for a lock
+ * that did not survive the reconnect (see ExportLocks).
  */
 export class PostgresStateStore implements StateStore {
   readonly schema: string
@@ -44,14 +47,14 @@ export class PostgresStateStore implements StateStore {
     this.guard('begin run', () => {
       this.query(INSERT_RUN, [
         run.runId, run.exportName, run.startedAt.toISOString(), run.pid, run.hostname, run.rivetVersion, run.configPath, run.format, run.compression, run.mode,
-      ])
+      ], { runIds: [run.runId], exportName: run.exportName })
     })
   }
 
   recordPendingFiles(runId: string, files: readonly FileRecordInput[]): void {
     this.guard('record pending files', () => {
       this.requireRun(runId)
-      if (files.length > 0) this.query(INSERT_FILES, fileParams(runId, files, false))
+      if (files.length > 0) this.query(INSERT_FILES, fileParams(runId, files, false), { runIds: [runId] })
     })
   }
 
@@ -73,14 +76,14 @@ export class PostgresStateStore implements StateStore {
         const keys = cursor.boundaryKeys === null ? null : JSON.stringify(cursor.boundaryKeys)
         statements.push({ sql: UPSERT_CURSOR, params: [runId, cursor.value, cursor.type, keys, cursor.boundaryComplete, finishedAt], expectRows: true })
       }
-      this.batch(statements, () => this.notRunning(runId, 'complete'))
+      this.batch(statements, { runIds: [runId] }, () => this.notRunning(runId, 'complete'))
     })
   }
 
   prepareCompletion(runId: string, cursor: CursorInput | null): void {
     this.guard('prepare run completion', () => {
       const params = [runId, new Date().toISOString(), cursor === null ? null : JSON.stringify(cursor)]
-      this.batch([{ sql: PREPARE_COMPLETION, params, expectRows: true }], () => this.notRunning(runId, 'prepare'))
+      this.batch([{ sql: PREPARE_COMPLETION, params, expectRows: true }], { runIds: [runId] }, () => this.notRunning(runId, 'prepare'))
     })
   }
 
@@ -98,7 +101,7 @@ export class PostgresStateStore implements StateStore {
         runId, failure.status, failure.finishedAt.toISOString(), failure.rows, failure.bytes, failure.durationMs, failure.peakRssBytes,
         toJsonb(failure.stats), failure.errorCode, toText(failure.errorMessage),
       ]
-      this.batch([{ sql: FAIL_RUN, params, expectRows: true }], () => this.notRunning(runId, 'fail'))
+      this.batch([{ sql: FAIL_RUN, params, expectRows: true }], { runIds: [runId] }, () => this.notRunning(runId, 'fail'))
     })
   }
 
@@ -112,7 +115,7 @@ export class PostgresStateStore implements StateStore {
 
   markInterrupted(runIds: readonly string[], reason: string): void {
     this.guard('mark runs interrupted', () => {
-      if (runIds.length > 0) this.query(MARK_INTERRUPTED, [new Date().toISOString(), toText(reason), [...runIds]])
+      if (runIds.length > 0) this.query(MARK_INTERRUPTED, [new Date().toISOString(), toText(reason), [...runIds]], { runIds })
     })
   }
 
@@ -155,7 +158,7 @@ export class PostgresStateStore implements StateStore {
       const statements: BridgeStatement[] = []
       if (what.cursor) statements.push({ sql: 'DELETE FROM cursors WHERE export_name = $1', params: [exportName] })
       if (what.chunks) statements.push({ sql: 'DELETE FROM chunk_tasks WHERE export_name = $1', params: [exportName] })
-      const results = statements.length === 0 ? [] : this.batch(statements)
+      const results = statements.length === 0 ? [] : this.batch(statements, { exportName })
       return {
         cursorCleared: what.cursor && results[0]!.rowCount > 0,
         chunkTasksCleared: what.chunks ? results[results.length - 1]!.rowCount : 0,
@@ -165,7 +168,7 @@ export class PostgresStateStore implements StateStore {
 
   setRunPlanHash(runId: string, hash: string): void {
     this.guard('record plan hash', () => {
-      if (this.query(SET_PLAN_HASH, [runId, hash]).rowCount === 0) this.requireRun(runId)
+      if (this.query(SET_PLAN_HASH, [runId, hash], { runIds: [runId] }).rowCount === 0) this.requireRun(runId)
     })
   }
 
@@ -179,13 +182,13 @@ export class PostgresStateStore implements StateStore {
       }
       const indexes = tasks.map((task) => toChunkIndex(task.index))
       // one statement: a refused batch (a duplicate index) leaves no chunk of it behind
-      if (tasks.length > 0) this.query(INSERT_CHUNK_TASKS, [runId, exportName, indexes, tasks.map((t) => t.lo), tasks.map((t) => t.hi)])
+      if (tasks.length > 0) this.query(INSERT_CHUNK_TASKS, [runId, exportName, indexes, tasks.map((t) => t.lo), tasks.map((t) => t.hi)], { runIds: [runId], exportName })
     })
   }
 
   startChunk(runId: string, index: number): number {
     return this.guard('start chunk', () => {
-      const row = this.query(START_CHUNK, [runId, index, new Date().toISOString()]).rows[0] as { attempts: number } | undefined
+      const row = this.query(START_CHUNK, [runId, index, new Date().toISOString()], { runIds: [runId] }).rows[0] as { attempts: number } | undefined
       if (row === undefined) throw this.chunkNotReady(runId, index, 'start')
       return row.attempts
     })
@@ -201,19 +204,19 @@ export class PostgresStateStore implements StateStore {
       // the chunk's files are published with the chunk: a resumed run keeps them and skips the chunk
       const files = result.files.map((file) => ({ ...file, chunkIndex: index }))
       if (files.length > 0) statements.push({ sql: INSERT_FILES, params: fileParams(runId, files, true) })
-      this.batch(statements, () => this.chunkNotReady(runId, index, 'complete'))
+      this.batch(statements, { runIds: [runId] }, () => this.chunkNotReady(runId, index, 'complete'))
     })
   }
 
   failChunk(runId: string, index: number, failure: FailChunkInput): void {
     this.guard('record chunk failure', () => {
       const params = [runId, index, new Date().toISOString(), failure.errorCode, toText(failure.errorMessage)]
-      if (this.query(FAIL_CHUNK, params).rowCount === 0) throw this.chunkNotReady(runId, index, 'fail')
+      if (this.query(FAIL_CHUNK, params, { runIds: [runId] }).rowCount === 0) throw this.chunkNotReady(runId, index, 'fail')
     })
   }
 
   resetRunningChunks(runId: string): number {
-    return this.guard('reset running chunks', () => this.query(RESET_RUNNING_CHUNKS, [runId]).rowCount)
+    return this.guard('reset running chunks', () => this.query(RESET_RUNNING_CHUNKS, [runId], { runIds: [runId] }).rowCount)
   }
 
   listChunkTasks(options: ListChunkTasksOptions = {}): ChunkTaskRecord[] {
@@ -240,7 +243,7 @@ export class PostgresStateStore implements StateStore {
 
   reopenRun(runId: string, owner: ReopenRunInput): void {
     this.guard('reopen run', () => {
-      if (this.query(REOPEN_RUN, [runId, owner.pid, owner.hostname]).rowCount === 0) throw this.notRunning(runId, 'reopen')
+      if (this.query(REOPEN_RUN, [runId, owner.pid, owner.hostname], { runIds: [runId] }).rowCount === 0) throw this.notRunning(runId, 'reopen')
     })
   }
 
@@ -253,7 +256,7 @@ export class PostgresStateStore implements StateStore {
       const [, stored] = this.batch([
         { sql: INSERT_SECRET, params: [name, generate()] },
         { sql: SELECT_SECRET, params: [name] },
-      ])
+      ], undefined)
       return (stored!.rows[0] as { value: string }).value
     })
   }
@@ -277,7 +280,7 @@ export class PostgresStateStore implements StateStore {
   /** Set one column of a recorded run. */
   private updateRun(action: string, runId: string, column: 'schema' | 'shape' | 'summary_md', value: string): void {
     this.guard(action, () => {
-      if (this.query(`UPDATE runs SET ${column} = $2 WHERE run_id = $1`, [runId, value]).rowCount === 0) this.requireRun(runId)
+      if (this.query(`UPDATE runs SET ${column} = $2 WHERE run_id = $1`, [runId, value], { runIds: [runId] }).rowCount === 0) this.requireRun(runId)
     })
   }
 
@@ -305,7 +308,7 @@ export class PostgresStateStore implements StateStore {
       this.batch([
         { sql: LOCK_JOURNAL, params: [advisoryKey(this.schema, 'journal')] },
         { sql: INSERT_EVENT, params: [runId, exportName, at, event.kind, toText(event.message), toJsonb(event.data)] },
-      ])
+      ], { runIds: [runId], exportName })
     })
   }
 
@@ -341,17 +344,26 @@ export class PostgresStateStore implements StateStore {
     return this.query(sql, [...where.params, toLimitParam(options.limit)]).rows.map((row) => toRunRecord(row as unknown as PgRunRow))
   }
 
-  private query(sql: string, params: readonly unknown[] = []): BridgeResult {
-    return this.bridge.request({ op: 'query', statement: { sql, params } })[0]!
+  /** Run one statement; with `owner`, a write that the export's run lock must still cover (see ExportLocks.check). */
+  private query(sql: string, params: readonly unknown[] = [], owner?: LockOwner): BridgeResult {
+    return this.bridge.request({ op: 'query', statement: { sql, params } }, undefined, this.lockCheck(owner))[0]!
+  }
+
+  /**
+   * The check run before each sending of a write (again after a reconnect, once the locks were re-taken):
+   * a write naming a run or export whose lock this store lost is never sent.
+   */
+  private lockCheck(owner: LockOwner | undefined): (() => void) | undefined {
+    return owner === undefined ? undefined : () => this.locks.check(owner)
   }
 
   /**
    * Run statements in one transaction. When an expectRows statement touches nothing, the batch is
    * rolled back and `onNoRows` says why (it may read, now that the transaction is over).
    */
-  private batch(statements: readonly BridgeStatement[], onNoRows?: () => RivetError): BridgeResult[] {
+  private batch(statements: readonly BridgeStatement[], owner: LockOwner | undefined, onNoRows?: () => RivetError): BridgeResult[] {
     try {
-      return this.bridge.request({ op: 'batch', statements })
+      return this.bridge.request({ op: 'batch', statements }, undefined, this.lockCheck(owner))
     } catch (err) {
       if (err instanceof BridgeError && err.failure.kind === 'no-rows' && onNoRows) throw onNoRows()
       throw err
@@ -390,6 +402,9 @@ export class PostgresStateStore implements StateStore {
     }
   }
 }
+
+/** What a write acts for: it is refused once the run lock of that run or export was lost. */
+type LockOwner = Parameters<ExportLocks['check']>[0]
 
 /** Parameters of INSERT_FILES: the run, the committed flag, then one array per column. */
 function fileParams(runId: string, files: readonly FileRecordInput[], committed: boolean): unknown[] {

@@ -6,6 +6,11 @@ import type { BridgeFailure, BridgeReply, BridgeRequest, BridgeResult, BridgeWor
 
 /** How long one request may take before the bridge gives up on its worker. */
 export const BRIDGE_TIMEOUT_MS = 30_000
+/**
+ * Sendings of one request at most: after a renewal, after a retryable drop, after the renewal that
+ * follows it, and once more; a connection that keeps dropping beyond that fails the request.
+ */
+const MAX_SENDS = 4
 
 /** A request that failed: the worker's failure, as data. */
 export class BridgeError extends Error {
@@ -37,6 +42,10 @@ export class SyncBridge {
   private nextId = 1
   /** Set once the bridge can no longer be used (closed, timed out, worker gone). */
   private dead: BridgeFailure | null = null
+  private restore: (() => void) | null = null
+  /** The restore callback is running; `renewedAgain`: the session was renewed once more meanwhile. */
+  private renewing = false
+  private renewedAgain = false
 
   constructor(options: SyncBridgeOptions) {
     const shared = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)
@@ -56,8 +65,63 @@ export class SyncBridge {
     })
   }
 
-  /** Send one request and wait for its answer; throws BridgeError when it fails or times out. */
-  request(request: BridgeRequest, timeoutMs = this.timeoutMs): BridgeResult[] {
+  /**
+   * Call `restore` each time the worker has replaced a lost connection, before any request runs on the
+   * new session (the store re-takes its session-level locks there). Requests it makes are sent as usual.
+   */
+  onRenewed(restore: () => void): void {
+    this.restore = restore
+  }
+
+  /**
+   * Send one request and wait for its answer; throws BridgeError when it fails or times out.
+   * `beforeSend` runs before every sending of the request, including one after the session was
+   * renewed: it throws to stop a request that must no longer be sent (a write under a lost lock).
+   *
+   * A `renewed` answer (a new session; the request was not run) first restores the session, then
+   * sends the request again. A request whose connection dropped under it is sent once more only when
+   * the worker says it cannot have committed (`retryable`); that sending then finds the connection
+   * lost and renews it first. Any other failure is thrown.
+   */
+  request(request: BridgeRequest, timeoutMs = this.timeoutMs, beforeSend?: () => void): BridgeResult[] {
+    let retried = false
+    for (let sent = 1; ; sent++) {
+      beforeSend?.()
+      try {
+        return this.send(request, timeoutMs)
+      } catch (err) {
+        if (!(err instanceof BridgeError)) throw err
+        const { failure } = err
+        if (failure.kind === 'renewed' && this.renewing) {
+          // the connection dropped again while the session was being restored: restoring starts over
+          this.renewedAgain = true
+          throw err
+        }
+        if (sent >= MAX_SENDS) throw failure.kind === 'renewed' ? new BridgeError({ kind: 'closed', message: 'the state connection keeps dropping', connectionLost: true }) : err
+        if (failure.kind === 'renewed') this.restoreSession()
+        else if (failure.connectionLost === true && failure.retryable === true && !retried) retried = true
+        else throw err
+      }
+    }
+  }
+
+  /** Run the restore callback on a renewed session; a renewal in the middle of it makes it start over. */
+  private restoreSession(): void {
+    for (let round = 1; ; round++) {
+      this.renewing = true
+      this.renewedAgain = false
+      try {
+        this.restore?.()
+        return
+      } catch (err) {
+        if (!this.renewedAgain || round >= MAX_SENDS) throw err
+      } finally {
+        this.renewing = false
+      }
+    }
+  }
+
+  private send(request: BridgeRequest, timeoutMs: number): BridgeResult[] {
     if (this.dead !== null) throw new BridgeError(this.dead)
     const id = this.nextId++
     const seen = Atomics.load(this.signal, 0)
@@ -85,7 +149,7 @@ export class SyncBridge {
   close(): void {
     if (this.dead !== null) return
     try {
-      this.request({ op: 'close' }, Math.min(this.timeoutMs, 5000))
+      this.send({ op: 'close' }, Math.min(this.timeoutMs, 5000))
     } catch {
       // the worker is terminated below whatever happened to its goodbye
     }
