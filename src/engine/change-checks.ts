@@ -77,12 +77,21 @@ export class ChangeChecks {
   }
 
   /**
+   * What the chunks read before an interruption saw, as their completion recorded it: a resumed run
+   * judges NULLs and widths over every chunk (their row keys are not kept).
+   */
+  addEarlierChunks(profile: ReadProfile): void {
+    this.profile = this.profile === null ? profile : mergeProfiles(this.profile, profile)
+  }
+
+  /**
    * After every row was read and before anything is published or sealed: shape growth as warnings,
    * then the quality gates — a failed gate is RIVET_QUALITY_FAILED (exit 3). `rows` is the run's
-   * total (a resumed run counts the chunks read before the interruption too); `partial` says the
-   * profile misses those chunks, so the checks that need every row are skipped.
+   * total (a resumed run counts the chunks read before the interruption too). `missing` says what a
+   * resumed run lacks of those chunks: their row keys (unique checks are skipped), or their whole
+   * profile (every check but the row counts is skipped).
    */
-  judge(rows: number, partial: boolean): void {
+  judge(rows: number, missing: 'nothing' | 'keys' | 'profile'): void {
     const profile = this.profile ?? { rows: 0, nulls: {}, maxBytes: {} }
     const baseline = this.baselineRuns().find((r) => r.shape !== null)
     this.growth = this.exp.shapeDriftWarnFactor > 0 && baseline !== undefined ? shapeGrowth(baseline.shape, baseline.runId, profile.maxBytes, this.exp.shapeDriftWarnFactor) : []
@@ -90,11 +99,16 @@ export class ChangeChecks {
       this.journal.log(`export ${this.exp.name}: warning: shape drift: the largest value of ${g.column} grew ${g.factor.toFixed(1)}× (${g.previousMaxBytes} → ${g.maxBytes} bytes since run ${g.baselineRunId}; shape_drift_warn_factor ${this.exp.shapeDriftWarnFactor})`)
     }
     if (this.exp.quality === null) return
-    const results = evaluateQuality(this.exp.quality, { ...profile, rows: partial ? rows : profile.rows }, this.uniques)
+    const results = evaluateQuality(this.exp.quality, { ...profile, rows: missing === 'profile' ? rows : profile.rows }, this.uniques)
     const rowCount = (q: QualityCheckResult) => q.check === 'row_count_min' || q.check === 'row_count_max'
-    this.quality = partial
-      ? results.map((q) => (rowCount(q) ? q : { ...q, status: 'skipped' as const, message: `not judged: the run was resumed, and the chunks read before the interruption were not profiled` }))
-      : results
+    const skip = (q: QualityCheckResult, why: string): QualityCheckResult => ({ ...q, status: 'skipped', message: `not judged: the run was resumed, and ${why}` })
+    this.quality = results.map((q) =>
+      missing === 'profile' && !rowCount(q)
+        ? skip(q, 'the chunks read before the interruption were not profiled')
+        : missing === 'keys' && q.check === 'unique_columns'
+          ? skip(q, 'the row keys of the chunks read before the interruption are not kept')
+          : q,
+    )
     for (const q of this.quality) this.journal.record('quality', `${q.check}${q.columns ? ` (${q.columns.join(', ')})` : ''}: ${q.status}: ${q.message}`, { ...q })
     for (const q of this.quality.filter((r) => r.status === 'skipped')) this.journal.log(`export ${this.exp.name}: warning: quality check not concluded: ${q.message}`)
     const failed = this.quality.filter((q) => q.status === 'failed')

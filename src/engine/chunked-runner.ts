@@ -8,6 +8,8 @@ import {
   DEFAULT_CHUNK_SIZE, SPARSE_DENSITY, batchTargetBytes, chunkPredicate, findColumn, integerChunkStep, planDayRanges, planIntegerRanges, planMetaColumns,
   rangeDensity, rangesFromBoundaries,
 } from '../plan/index.js'
+import { mergeProfiles } from '../quality/index.js'
+import type { ReadProfile } from '../quality/index.js'
 import type { ChunkRange } from '../plan/index.js'
 import { clampParallelism } from '../source/connection-budget.js'
 import { toConnectParams } from '../source/pg/index.js'
@@ -377,10 +379,14 @@ async function runChunks(
   const stats = new StatsTotal()
   let rows = 0
   let failure: RivetError | null = null
+  let earlier: ReadProfile | null = null
   try {
     // before any data file: a schema that drifted past the export's policy stops the run here (exit 4)
     checks.checkSchema(columns)
     checks.start(columns)
+    // a resumed run: what the chunks completed before the interruption saw, from their journal
+    earlier = resumed === null ? null : earlierChunkProfiles(ctx.state, runId)
+    if (earlier !== null) checks.addEarlierChunks(earlier)
     await destination.prepare()
     const csvHeader = encode.kind === 'csv' ? await encodeEmpty(ctx.pools, columns, { ...encode, options: { ...encode.options, header: true } }) : null
     progress.phase = 'reading'
@@ -408,7 +414,7 @@ async function runChunks(
       ? ctx.state.listChunkTasks({ runId }).filter((t) => t.status === 'completed').reduce((n, t) => n + (t.rows ?? 0), 0)
       : rows
     // the gates see every chunk; a failed gate publishes nothing more and seals nothing
-    checks.judge(totalRows, resumed !== null)
+    checks.judge(totalRows, resumed === null ? 'nothing' : earlier !== null ? 'keys' : 'profile')
     if (!chunked.checkpoint) {
       written.sort((a, b) => a.finalName.localeCompare(b.finalName))
       committed.push(...(await publishFiles(ctx.state, runId, exp, destination, written, journal)))
@@ -529,7 +535,7 @@ async function readChunk(
       panicPoint('after_source_read')
       const files = await writer.finish(null)
       if (!chunked.checkpoint) return { rows: result.rows, stats: result.stats, files, committed: [] }
-      const committed = await publishChunk(ctx, exp, destination, runId, range.index, files, result.rows, journal, attempt)
+      const committed = await publishChunk(ctx, exp, destination, runId, range.index, files, result.rows, journal, attempt, result.profile)
       return { rows: result.rows, stats: result.stats, files, committed }
     } catch (err) {
       const error = toRivetError(err)
@@ -555,6 +561,7 @@ async function publishChunk(
   rows: number,
   journal: RunJournal,
   attempt: number,
+  profile: ReadProfile | undefined,
 ): Promise<CommittedFileSummary[]> {
   // recorded before the rename: after a crash in between, the resumed run knows these names are its own
   ctx.state.recordPendingFiles(
@@ -576,6 +583,8 @@ async function publishChunk(
   panicPoint('after_chunk_complete', index)
   journal.record('chunk', `chunk ${index} completed: ${rows} rows in ${records.length} file(s)${attempt > 1 ? ` (attempt ${attempt})` : ''}`, {
     chunk: index, rows, bytes, files: records.map((r) => r.fileName), attempt,
+    // what the chunk saw, for the checks of a run resumed after it (NULLs and widths; not row keys)
+    ...(profile === undefined ? {} : { profile }),
   })
   return committed.map((c, i) => ({ path: c.finalPath, rows: files[i]!.rows, bytes: c.bytes, xxh3: c.xxh3 }))
 }
@@ -629,4 +638,34 @@ class StatsTotal {
 /** A chunk's retries: `chunk_max_attempts` in all, the backoff of the export's tuning. */
 function chunkRetryPolicy(exp: ResolvedExport): RetryPolicy {
   return { maxAttempts: exp.chunked!.maxAttempts, baseDelayMs: exp.tuning.retryBackoffMs, maxDelayMs: MAX_RETRY_DELAY_MS }
+}
+
+/**
+ * The profile of the chunks a run completed before it was interrupted, merged, from the journal
+ * event each completion recorded (the latest per chunk); null when one of them has none (a process
+ * stopped between completing a chunk and recording it, or a run recorded before profiles were kept).
+ */
+export function earlierChunkProfiles(state: StateStore, runId: string): ReadProfile | null {
+  const done = state.listChunkTasks({ runId }).filter((t) => t.status === 'completed').map((t) => t.index)
+  const byChunk = new Map<number, ReadProfile>()
+  for (const event of state.listEvents({ runId, kind: 'chunk' })) {
+    const profile = asProfile(event.data?.profile)
+    if (typeof event.data?.chunk === 'number' && profile !== null) byChunk.set(event.data.chunk, profile)
+  }
+  let merged: ReadProfile = { rows: 0, nulls: {}, maxBytes: {} }
+  for (const index of done) {
+    const profile = byChunk.get(index)
+    if (profile === undefined) return null
+    merged = mergeProfiles(merged, profile)
+  }
+  return merged
+}
+
+/** A profile read back from stored JSON, or null when it is not one. */
+function asProfile(value: unknown): ReadProfile | null {
+  if (typeof value !== 'object' || value === null) return null
+  const v = value as Record<string, unknown>
+  const counts = (x: unknown): x is Record<string, number> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x) && Object.values(x).every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
+  return typeof v.rows === 'number' && Number.isFinite(v.rows) && counts(v.nulls) && counts(v.maxBytes) ? { rows: v.rows, nulls: v.nulls, maxBytes: v.maxBytes } : null
 }

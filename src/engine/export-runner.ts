@@ -116,7 +116,7 @@ export async function runExport(ctx: ExportContext, exp: ResolvedExport, planned
     })
     const { result, incremental, written } = read
     // shape drift warnings, then the quality gates: nothing is published when a gate fails
-    checks.judge(result.rows, false)
+    checks.judge(result.rows, 'nothing')
     // never publish (or move a cursor past) rows the files do not hold
     const inFiles = written.reduce((n, w) => n + w.rows, 0)
     if (inFiles !== result.rows) {
