@@ -9,10 +9,10 @@ import type { ProgressDisplay } from './progress/index.js'
 
 /** What the export processes of a run share. */
 export interface ExportProcessOptions {
-  readonly configPath: string
+  /** The rivet command that runs one export, without the options every child gets (`run -c CONFIG -e NAME`). */
+  readonly commandFor: (exportName: string) => readonly string[]
   readonly display: ProgressDisplay
   readonly signal: AbortSignal
-  readonly resume: boolean
   /** The command line that starts rivet (node, its flags, the entry script): defaults to this process's. */
   readonly command?: readonly string[]
 }
@@ -21,8 +21,8 @@ export interface ExportProcessOptions {
 const CHILD_EVENTS_INTERVAL_S = '0.5'
 
 /**
- * `--parallel-export-processes`: each export runs as `rivet run -c CONFIG -e NAME --json` in a
- * process of its own, limited to the readers the parent granted it. The child's NDJSON events
+ * `--parallel-export-processes`: each export runs as `rivet run -c CONFIG -e NAME --json` (or
+ * `rivet apply PLAN --only-export NAME --json`) in a process of its own, limited to the readers the parent granted it. The child's NDJSON events
  * (stderr) feed the parent's display; its JSON report (stdout) is the export's result. Children
  * run in their own process group, so a Ctrl-C reaches only the parent, which stops each child
  * once (SIGTERM: the child cleans up as after its own Ctrl-C).
@@ -43,8 +43,7 @@ export function exportProcessRunner(options: ExportProcessOptions): ExportProces
 
 function runChild(exp: ResolvedExport, connectionCap: number, command: readonly string[], options: ExportProcessOptions, live: Set<ChildProcess>): Promise<ExportResult> {
   const started = Date.now()
-  const args = [...command.slice(1), 'run', '-c', options.configPath, '-e', exp.name, '--json', '--connection-cap', String(connectionCap), '--progress-interval', CHILD_EVENTS_INTERVAL_S]
-  if (options.resume) args.push('--resume')
+  const args = [...command.slice(1), ...options.commandFor(exp.name), '--json', '--connection-cap', String(connectionCap), '--progress-interval', CHILD_EVENTS_INTERVAL_S]
   const child = spawn(command[0]!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, [EXPORT_PROCESS_ENV]: '1' } })
   live.add(child)
   // interrupted before it started: it stops at once
@@ -154,4 +153,9 @@ export function stopWithParent(intervalMs = 500): void {
     process.kill(process.pid, 'SIGTERM')
   }, intervalMs)
   timer.unref()
+}
+
+/** Whether this process runs one export for a parent run (`--parallel-export-processes`). */
+export function isExportProcess(): boolean {
+  return process.env[EXPORT_PROCESS_ENV] === '1'
 }

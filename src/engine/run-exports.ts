@@ -98,7 +98,9 @@ async function runAll(options: RunExportsOptions): Promise<RunReport> {
   const stdoutTaken = checkStdoutAlone(selected)
   checkPanicEnvironment()
   const processes = (options.parallelExportProcesses === true || config.parallelExportProcesses) && options.exportProcess !== undefined
-  const parallel = (options.parallelExports === true || config.parallelExports || processes) && selected.length > 1
+  // asked for processes where none can be started: the exports still run at the same time, in threads
+  const asked = options.parallelExports === true || options.parallelExportProcesses === true || config.parallelExports || config.parallelExportProcesses
+  const parallel = asked && selected.length > 1
   const state = openConfiguredState(config.configPath)
   let pools: EnginePools | null = null
   const results: ExportResult[] = []

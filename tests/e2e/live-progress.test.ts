@@ -245,6 +245,35 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     }
   }, 90_000)
 
+  it('rivet apply --parallel-export-processes: each planned export in a process of its own, exactly as planned', async () => {
+    const dir = tempDir('rivet-lp-apply-')
+    dirs.push(dir)
+    const cfg = config(dir, 'postgres', urlAs(PG_URL, USER))
+    const planPath = join(dir, 'plan.json')
+    const plan = await runCli(['plan', '-c', cfg, '-o', planPath])
+    expect(plan.code, plan.stderr).toBe(0)
+    const r = await runCli(['apply', planPath, '--parallel-export-processes', '--progress-interval', '0.3'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/running 2 exports at once, one process each/)
+    expect(r.stderr).toMatch(/^export lp_paged: reading, [\d,]+ rows/m)
+    expect(r.stdout).toMatch(/2 of 2 export\(s\) completed/)
+    expectOutputsEqualSource(dir)
+    const state = openStateStore(defaultStatePath(cfg))
+    try {
+      const runs = Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!)
+      expect(runs.map((run) => run.status)).toEqual(['completed', 'completed'])
+      expect(new Set([...runs.map((run) => run.pid), process.pid]).size).toBe(3)
+      // the chunked export read the plan's 6 chunks, as planned
+      expect(state.listEvents({ runId: runs[0]!.runId, kind: 'plan' })[0]!.data).toMatchObject({ strategy: 'chunked', chunks: 6 })
+    } finally {
+      state.close()
+    }
+    // a plan has no export of that name: refused before anything runs
+    const wrong = await runCli(['apply', planPath, '--only-export', 'lp_nope'])
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain('the plan has no export lp_nope')
+  }, 90_000)
+
   it('--parallel-export-processes: a failing export fails alone, with its own error; the others complete', async () => {
     const dir = tempDir('rivet-lp-fail-')
     dirs.push(dir)

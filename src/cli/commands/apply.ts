@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
 import { RivetCommand } from '../base-command.js'
+import { parseConnectionCap } from '../connection-cap.js'
 import type { RunReport } from '../../engine/index.js'
 import { openProgressDisplay } from '../progress/index.js'
 import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
@@ -22,6 +23,7 @@ export class ApplyCommand extends RivetCommand {
       ['Apply a reviewed plan', '$0 apply plan.json'],
       ['Apply a plan older than 24 hours, report as JSON', '$0 apply plan.json --force --json'],
       ['Keep the run summary as JSON for a scheduler', '$0 apply plan.json --summary-output run-summary.json'],
+      ['Apply every export of the plan at once, each in its own process', '$0 apply plan.json --parallel-export-processes'],
     ],
   })
 
@@ -31,6 +33,9 @@ export class ApplyCommand extends RivetCommand {
   json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout, and progress as NDJSON events on stderr (errors too); with the data on stdout, the report is the last event' })
   quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress and no messages on stderr while the run goes on (errors and the report still come)' })
   progressInterval = Option.String('--progress-interval', { description: 'Seconds between progress lines off a terminal (default 10) or progress events with --json (default 1)' })
+  parallelExportProcesses = Option.Boolean('--parallel-export-processes', false, { description: "Run the plan's exports at the same time, each in a process of its own (as `rivet run --parallel-export-processes`)" })
+  connectionCap = Option.String('--connection-cap', { hidden: true, description: 'Readers each export may open at once (set by a parent apply for its export processes)' })
+  onlyExports = Option.Array('--only-export', [], { hidden: true, description: "Apply only this export of the plan (set by a parent apply for its export processes)" })
   summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the apply fails)' })
 
   protected async run(): Promise<number> {
@@ -40,6 +45,12 @@ export class ApplyCommand extends RivetCommand {
     if (this.json) this.jsonErrors = true
     const display = openProgressDisplay(this, this.context.stderr)
     const log = (line: string) => display.log(line)
+    const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
+    const { exportProcessRunner, isExportProcess, stopWithParent } = await import('../export-processes.js')
+    // an export's process started by a parent apply does not outlive it
+    if (isExportProcess()) stopWithParent()
+    const plan = resolve(this.plan)
+    const childCommand = (name: string) => ['apply', plan, '--only-export', name, ...(this.config === undefined ? [] : ['-c', resolve(this.config)]), ...(this.force ? ['--force'] : [])]
     const execute = () =>
       withInterruptSignal((signal) =>
         applyPlan({
@@ -49,6 +60,10 @@ export class ApplyCommand extends RivetCommand {
           signal,
           log,
           observer: display.observer,
+          onlyExports: this.onlyExports.length === 0 ? undefined : this.onlyExports,
+          parallelExportProcesses: this.parallelExportProcesses,
+          exportProcess: exportProcessRunner({ commandFor: childCommand, display, signal }),
+          connectionCap,
         }),
         log,
       )
@@ -64,7 +79,8 @@ export class ApplyCommand extends RivetCommand {
     // (with --json, the event that ended the progress stream on stderr carried it)
     if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
-    await (await import('../../notify/index.js')).notifyRunReport(report, 'apply', { warn: (text) => this.err(text) })
+    // an export's process leaves the notifying to its parent: one message for the whole apply
+    if (!isExportProcess()) await (await import('../../notify/index.js')).notifyRunReport(report, 'apply', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
 }

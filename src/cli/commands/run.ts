@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
-import { RivetError } from '../../errors/index.js'
 import { RivetCommand } from '../base-command.js'
+import { parseConnectionCap } from '../connection-cap.js'
 import type { RunReport } from '../../engine/index.js'
 import { openProgressDisplay } from '../progress/index.js'
 import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
@@ -53,10 +53,9 @@ export class RunCommand extends RivetCommand {
     const display = openProgressDisplay(this, this.context.stderr)
     const log = (line: string) => display.log(line)
     const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
-    const { exportProcessRunner } = await import('../export-processes.js')
+    const { exportProcessRunner, isExportProcess, stopWithParent } = await import('../export-processes.js')
     // an export's process started by a parent run does not outlive it
-    const isExportProcess = process.env.RIVET_EXPORT_PROCESS === '1'
-    if (isExportProcess) (await import('../export-processes.js')).stopWithParent()
+    if (isExportProcess()) stopWithParent()
     const execute = () =>
       withInterruptSignal((signal) =>
         runExports({
@@ -66,7 +65,7 @@ export class RunCommand extends RivetCommand {
           resume: this.resume,
           parallelExports: this.parallelExports,
           parallelExportProcesses: this.parallelExportProcesses,
-          exportProcess: exportProcessRunner({ configPath: resolve(this.config), display, signal, resume: this.resume }),
+          exportProcess: exportProcessRunner({ commandFor: (name) => ['run', '-c', resolve(this.config), '-e', name, ...(this.resume ? ['--resume'] : [])], display, signal }),
           connectionCap,
           log,
           observer: display.observer,
@@ -86,16 +85,7 @@ export class RunCommand extends RivetCommand {
     if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
     if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
     // an export's process leaves the notifying to its parent run: one message for the whole run
-    if (!isExportProcess) await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
+    if (!isExportProcess()) await (await import('../../notify/index.js')).notifyRunReport(report, 'run', { warn: (text) => this.err(text) })
     return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
   }
-}
-
-/** `--connection-cap`: a positive whole number. */
-function parseConnectionCap(text: string): number {
-  const value = Number(text)
-  if (!/^\d+$/.test(text) || value < 1) {
-    throw new RivetError('RIVET_USAGE', `--connection-cap must be a whole number of connections, 1 or more, got "${text}"`)
-  }
-  return value
 }
