@@ -1,8 +1,9 @@
-import { appendFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore } from '../../src/state/index.js'
 import { RIVET_BIN, collect, runCli, spawnCli, tempDir, writeConfig } from '../helpers/cli.js'
+import { createLimitedMysqlUser, createLimitedPgRole, csvIds, mysqlConnectionsOf, peakWhile, pgConnectionsOf, urlAs } from '../helpers/connection-budget.js'
 import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withMysql, withPg } from '../helpers/db.js'
 import { TmuxSession, shellQuote, tmuxAvailable } from '../helpers/tmux.js'
 
@@ -33,13 +34,6 @@ afterAll(async () => {
   }
 })
 
-function urlAs(base: string, user: string): string {
-  const u = new URL(base)
-  u.username = user
-  u.password = ''
-  return u.toString()
-}
-
 /**
  * Two exports: a chunked one (6 chunks, 2 readers) and a full one. 1,500 rows per
  * statement and 120 ms between statements make each last a few seconds.
@@ -56,18 +50,9 @@ function config(dir: string, type: 'postgres' | 'mysql', url: string, extra = ''
   )
 }
 
-/** Every id of an export's CSV files (first column). */
-function idsWritten(dir: string): number[] {
-  const ids: number[] = []
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n').slice(1)) if (line.length > 0) ids.push(Number(line.slice(0, line.indexOf(','))))
-  }
-  return ids.sort((a, b) => a - b)
-}
-
 function expectOutputsEqualSource(dir: string): void {
   for (const [table, rows] of Object.entries(ROWS)) {
-    const ids = idsWritten(join(dir, 'out', table))
+    const ids = csvIds(join(dir, 'out', table))
     expect(ids.length, table).toBe(rows)
     expect(ids.every((id, i) => id === i + 1), `${table}: every id exactly once`).toBe(true)
   }
@@ -98,18 +83,7 @@ function parseEvents(stderr: string): Event[] {
 }
 
 describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
-  beforeAll(async () => {
-    await withPg(async (c) => {
-      await c.query(`DROP ROLE IF EXISTS ${USER}`)
-      await c.query(`CREATE ROLE ${USER} LOGIN CONNECTION LIMIT ${LIMIT}`)
-      for (const [table, rows] of Object.entries(ROWS)) {
-        await c.query(`DROP TABLE IF EXISTS ${table}`)
-        await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, label text)`)
-        await c.query(`INSERT INTO ${table} SELECT g, md5(g::text) FROM generate_series(1, ${rows}) g`)
-        await c.query(`GRANT SELECT ON ${table} TO ${USER}`)
-      }
-    })
-  }, 60_000)
+  beforeAll(() => createLimitedPgRole(USER, LIMIT, ROWS), 60_000)
 
   it.skipIf(!hasTmux)('on a terminal, draws one card per running export and redraws it in place, then leaves a compact summary', async () => {
     const dir = tempDir('rivet-lp-tty-')
@@ -214,17 +188,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     const dir = tempDir('rivet-lp-proc-')
     dirs.push(dir)
     const cfg = config(dir, 'postgres', urlAs(PG_URL, USER))
-    const connections = () =>
-      withPg(async (c) => Number((await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1 AND backend_type = 'client backend'", [USER])).rows[0].n))
-    const running = runCli(['run', '-c', cfg, '--parallel-export-processes', '--progress-interval', '0.3'])
-    let done = false
-    void running.finally(() => (done = true))
-    let peak = 0
-    while (!done) {
-      peak = Math.max(peak, await connections())
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    const r = await running
+    const { result: r, peak } = await peakWhile(runCli(['run', '-c', cfg, '--parallel-export-processes', '--progress-interval', '0.3']), pgConnectionsOf(USER))
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/running 2 exports at once, one process each: up to 3 reader\(s\)/)
     expect(peak, 'connections held by the account at the busiest moment').toBeGreaterThan(1)
@@ -321,7 +285,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     // the killed export's completed chunks are kept: --resume reads only the rest
     const resumed = await runCli(['run', '-c', cfg, '-e', 'lp_ckpt', '--resume', '--json'])
     expect(resumed.code, resumed.stderr).toBe(0)
-    expect(idsWritten(join(dir, 'out', 'lp_ckpt'))).toEqual(Array.from({ length: 36_000 }, (_, i) => i + 1))
+    expect(csvIds(join(dir, 'out', 'lp_ckpt'))).toEqual(Array.from({ length: 36_000 }, (_, i) => i + 1))
   }, 90_000)
 
   it('--parallel-export-processes: children whose parent was killed stop cleanly (runs interrupted, locks free, no file left)', async () => {
@@ -365,18 +329,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
 })
 
 describe.skipIf(!hasMysql)('live progress on MariaDB (spawned CLI)', () => {
-  beforeAll(async () => {
-    await withMysql(async (c) => {
-      await c.query(`DROP USER IF EXISTS '${USER}'@'%'`)
-      await c.query(`CREATE USER '${USER}'@'%' WITH MAX_USER_CONNECTIONS ${LIMIT}`)
-      for (const [table, rows] of Object.entries(ROWS)) {
-        await c.query(`DROP TABLE IF EXISTS ${table}`)
-        await c.query(`CREATE TABLE ${table} (id INT PRIMARY KEY, label VARCHAR(40))`)
-        await c.query(`INSERT INTO ${table} SELECT seq, MD5(seq) FROM seq_1_to_${rows}`)
-        await c.query(`GRANT SELECT ON ${table} TO '${USER}'@'%'`)
-      }
-    })
-  }, 60_000)
+  beforeAll(() => createLimitedMysqlUser(USER, LIMIT, ROWS), 60_000)
 
   it('parallel_export_processes: true with --json: events from both children, within MAX_USER_CONNECTIONS, outputs equal the source', async () => {
     const dir = tempDir('rivet-lp-my-')
@@ -384,16 +337,7 @@ describe.skipIf(!hasMysql)('live progress on MariaDB (spawned CLI)', () => {
     const cfg = config(dir, 'mysql', urlAs(MYSQL_URL, USER))
     // asked for by the config this time, not by the flag
     appendFileSync(cfg, 'parallel_export_processes: true\n')
-    const connections = () => withMysql(async (c) => Number(((await c.query('SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?', [USER]))[0] as { n: unknown }[])[0]!.n))
-    const running = runCli(['run', '-c', cfg, '--json', '--progress-interval', '0.3'])
-    let done = false
-    void running.finally(() => (done = true))
-    let peak = 0
-    while (!done) {
-      peak = Math.max(peak, await connections())
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    const r = await running
+    const { result: r, peak } = await peakWhile(runCli(['run', '-c', cfg, '--json', '--progress-interval', '0.3']), mysqlConnectionsOf(USER))
     expect(r.code, r.stderr).toBe(0)
     expect(peak).toBeGreaterThan(1)
     expect(peak).toBeLessThanOrEqual(LIMIT)
