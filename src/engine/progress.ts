@@ -79,15 +79,17 @@ export class ExportProgress {
 export interface TimelinePointStats {
   /** Milliseconds since the run started. */
   readonly t: number
+  /** Rows written so far. */
   readonly rows: number
-  /** Arrow bytes read so far. */
+  /** Arrow bytes read from the source so far. */
   readonly bytes: number
-  /** Process RSS at that moment. */
+  /** Resident memory of the process at that moment, in bytes. */
   readonly rss: number
-  /** Statement size the adaptive controller had chosen last (rows or pages; 0 before the first). */
+  /** Statement size the adaptive controller had chosen last (rows, or pages for ctid reads); 0 before the first statement. */
   readonly size: number
   /** Duration of the latest finished statement, ms. */
   readonly stmtMs: number
+  /** Chunks completed so far (0 for a run that is not chunked). */
   readonly chunks: number
 }
 

@@ -1,3 +1,4 @@
+import type { TimelinePointStats } from '../engine/progress.js'
 import type { JournalEventKind, RunStatus, SchemaColumnRecord } from '../state/index.js'
 
 /**
@@ -95,23 +96,8 @@ export interface RunTimeline {
   readonly points: readonly RunTimelinePoint[]
 }
 
-/** One sample of a run's counters. */
-export interface RunTimelinePoint {
-  /** Milliseconds since the run started. */
-  readonly t: number
-  /** Rows written so far. */
-  readonly rows: number
-  /** Arrow bytes read from the source so far. */
-  readonly bytes: number
-  /** Resident memory of the process at that moment, in bytes. */
-  readonly rss: number
-  /** Statement size the adaptive controller had chosen last (rows, or pages for ctid reads); 0 before the first statement. */
-  readonly size: number
-  /** Duration of the latest finished statement, ms. */
-  readonly stmtMs: number
-  /** Chunks completed so far (0 for a run that is not chunked). */
-  readonly chunks: number
-}
+/** One sample of a run's counters, as the engine records it in the run's stats. */
+export type RunTimelinePoint = TimelinePointStats
 
 /** One chunk of a chunked run. */
 export interface ReportChunk {

@@ -2,6 +2,7 @@ import { appendFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultStatePath, openStateStore } from '../../src/state/index.js'
+import type { RunRecord, StateStore } from '../../src/state/index.js'
 import { RIVET_BIN, collect, runCli, spawnCli, tempDir, writeConfig } from '../helpers/cli.js'
 import { createLimitedMysqlUser, createLimitedPgRole, csvIds, mysqlConnectionsOf, peakWhile, pgConnectionsOf, urlAs } from '../helpers/connection-budget.js'
 import { MYSQL_URL, PG_URL, mysqlAvailable, pgAvailable, withMysql, withPg } from '../helpers/db.js'
@@ -65,6 +66,29 @@ function cardRows(screen: string, name: string): number | null {
   if (at < 0) return null
   const m = /^\s+([\d,]+) rows\s+[\d,]+ rows\/s/.exec(lines[at + 1] ?? '')
   return m === null ? null : Number(m[1]!.replace(/,/g, ''))
+}
+
+/** Read the state of a config's folder. */
+function withState<T>(cfg: string, fn: (state: StateStore) => T): T {
+  const state = openStateStore(defaultStatePath(cfg))
+  try {
+    return fn(state)
+  } finally {
+    state.close()
+  }
+}
+
+/** The latest run of each table's export, in ROWS order. */
+function latestRuns(cfg: string): RunRecord[] {
+  return withState(cfg, (state) => Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!))
+}
+
+/** Both exports completed, each in a process of its own (neither in this one's, nor in the other's). */
+function expectCompletedInProcessesOfTheirOwn(cfg: string): RunRecord[] {
+  const runs = latestRuns(cfg)
+  expect(runs.map((run) => run.status)).toEqual(['completed', 'completed'])
+  expect(new Set([...runs.map((run) => run.pid), process.pid]).size).toBe(3)
+  return runs
 }
 
 interface Event {
@@ -198,15 +222,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     expect(r.stderr).toMatch(/^export lp_chunked: reading, .*chunks \d\/6/m)
     expect(r.stdout).toMatch(/2 of 2 export\(s\) completed/)
     expectOutputsEqualSource(dir)
-    const state = openStateStore(defaultStatePath(cfg))
-    try {
-      const runs = Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!)
-      expect(runs.map((run) => run.status)).toEqual(['completed', 'completed'])
-      // each export ran in a process of its own
-      expect(new Set([...runs.map((run) => run.pid), process.pid]).size).toBe(3)
-    } finally {
-      state.close()
-    }
+    expectCompletedInProcessesOfTheirOwn(cfg)
   }, 90_000)
 
   it('rivet apply --parallel-export-processes: each planned export in a process of its own, exactly as planned', async () => {
@@ -222,16 +238,9 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     expect(r.stderr).toMatch(/^export lp_paged: reading, [\d,]+ rows/m)
     expect(r.stdout).toMatch(/2 of 2 export\(s\) completed/)
     expectOutputsEqualSource(dir)
-    const state = openStateStore(defaultStatePath(cfg))
-    try {
-      const runs = Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!)
-      expect(runs.map((run) => run.status)).toEqual(['completed', 'completed'])
-      expect(new Set([...runs.map((run) => run.pid), process.pid]).size).toBe(3)
-      // the chunked export read the plan's 6 chunks, as planned
-      expect(state.listEvents({ runId: runs[0]!.runId, kind: 'plan' })[0]!.data).toMatchObject({ strategy: 'chunked', chunks: 6 })
-    } finally {
-      state.close()
-    }
+    const [chunked] = expectCompletedInProcessesOfTheirOwn(cfg)
+    // the chunked export read the plan's 6 chunks, as planned
+    withState(cfg, (state) => expect(state.listEvents({ runId: chunked!.runId, kind: 'plan' })[0]!.data).toMatchObject({ strategy: 'chunked', chunks: 6 }))
     // a plan has no export of that name: refused before anything runs
     const wrong = await runCli(['apply', planPath, '--only-export', 'lp_nope'])
     expect(wrong.code).toBe(1)
@@ -307,12 +316,7 @@ describe.skipIf(!hasPg)('live progress on PostgreSQL (spawned CLI)', () => {
     const deadline = Date.now() + 20_000
     let runs: { status: string }[] = []
     while (Date.now() < deadline) {
-      const state = openStateStore(defaultStatePath(cfg))
-      try {
-        runs = Object.keys(ROWS).map((name) => state.listRuns({ exportName: name, limit: 1 })[0]!)
-      } finally {
-        state.close()
-      }
+      runs = latestRuns(cfg)
       if (runs.every((r) => r.status !== 'running')) break
       await new Promise((resolve) => setTimeout(resolve, 200))
     }

@@ -1,15 +1,9 @@
 import { resolve } from 'node:path'
 import { Command, Option } from 'clipanion'
-import { RivetCommand } from '../base-command.js'
-import { parseConnectionCap } from '../connection-cap.js'
-import type { RunReport } from '../../engine/index.js'
-import { openProgressDisplay } from '../progress/index.js'
-import { renderRunJson, renderRunText, useColor } from '../render/run-summary.js'
-import { withInterruptSignal } from '../signals.js'
-import { checkSummaryOutput, saveRunSummary, withSummaryOnError } from '../summary-output.js'
+import { ExtractionCommand } from '../extraction-command.js'
 
 /** `rivet apply`: execute a sealed plan written by `rivet plan`, exactly as planned. */
-export class ApplyCommand extends RivetCommand {
+export class ApplyCommand extends ExtractionCommand {
   static override paths = [['apply']]
   static override usage = Command.Usage({
     category: 'Extraction',
@@ -30,57 +24,27 @@ export class ApplyCommand extends RivetCommand {
   plan = Option.String({ name: 'plan.json' })
   config = Option.String('-c,--config', { description: "Read this config instead of the plan's config_path (same bytes required; its state file must hold the signing secret)" })
   force = Option.Boolean('--force', false, { description: 'Apply a plan older than 24 hours (no other check is skipped)' })
-  json = Option.Boolean('--json', false, { description: 'Print the run report as JSON on stdout, and progress as NDJSON events on stderr (errors too); with the data on stdout, the report is the last event' })
-  quiet = Option.Boolean('-q,--quiet', false, { description: 'No progress and no messages on stderr while the run goes on (errors and the report still come)' })
-  progressInterval = Option.String('--progress-interval', { description: 'Seconds between progress lines off a terminal (default 10) or progress events with --json (default 1)' })
   parallelExportProcesses = Option.Boolean('--parallel-export-processes', false, { description: "Run the plan's exports at the same time, each in a process of its own (as `rivet run --parallel-export-processes`)" })
-  connectionCap = Option.String('--connection-cap', { hidden: true, description: 'Readers each export may open at once (set by a parent apply for its export processes)' })
-  onlyExports = Option.Array('--only-export', [], { hidden: true, description: "Apply only this export of the plan (set by a parent apply for its export processes)" })
-  summaryOutput = Option.String('--summary-output', { description: 'Also write the run summary of every export as JSON to this file (atomically, also when the apply fails)' })
+  onlyExports = Option.Array('--only-export', [], { hidden: true, description: 'Apply only this export of the plan (set by a parent apply for its export processes)' })
 
   protected async run(): Promise<number> {
-    const summaryPath = this.summaryOutput === undefined ? null : checkSummaryOutput(this.summaryOutput)
-    // loaded on use: `rivet --help` and friends should not pay for the engine's modules
     const { applyPlan } = await import('../../plan-file/index.js')
-    if (this.json) this.jsonErrors = true
-    const display = openProgressDisplay(this, this.context.stderr)
-    const log = (line: string) => display.log(line)
-    const connectionCap = this.connectionCap === undefined ? undefined : parseConnectionCap(this.connectionCap)
-    const { exportProcessRunner, isExportProcess, stopWithParent } = await import('../export-processes.js')
-    // an export's process started by a parent apply does not outlive it
-    if (isExportProcess()) stopWithParent()
     const plan = resolve(this.plan)
-    const childCommand = (name: string) => ['apply', plan, '--only-export', name, ...(this.config === undefined ? [] : ['-c', resolve(this.config)]), ...(this.force ? ['--force'] : [])]
-    const execute = () =>
-      withInterruptSignal((signal) =>
+    const config = this.config === undefined ? undefined : resolve(this.config)
+    return this.extract({
+      command: 'apply',
+      // a refused plan still leaves a summary (with the error) behind; its config is known only from -c
+      summaryConfig: config ?? null,
+      childCommand: (name) => ['apply', plan, '--only-export', name, ...(config === undefined ? [] : ['-c', config]), ...(this.force ? ['--force'] : [])],
+      start: (io) =>
         applyPlan({
           planPath: this.plan,
           configPath: this.config,
           force: this.force,
-          signal,
-          log,
-          observer: display.observer,
           onlyExports: this.onlyExports.length === 0 ? undefined : this.onlyExports,
           parallelExportProcesses: this.parallelExportProcesses,
-          exportProcess: exportProcessRunner({ commandFor: childCommand, display, signal }),
-          connectionCap,
+          ...io,
         }),
-        log,
-      )
-    // a refused plan still leaves a summary (with the error) behind; its config is known only from -c
-    let report: RunReport | undefined
-    try {
-      report = await withSummaryOnError(summaryPath, this.config === undefined ? null : resolve(this.config), execute, (error) => this.reportError(error))
-    } finally {
-      display.close(report)
-    }
-    // with the data on stdout, the report goes to stderr
-    const stream = report.stdoutTaken ? this.context.stderr : this.context.stdout
-    // (with --json, the event that ended the progress stream on stderr carried it)
-    if (!(this.json && report.stdoutTaken)) stream.write(this.json ? renderRunJson(report) : renderRunText(report, { color: useColor(stream) }))
-    if (!this.json) for (const r of report.results) if (r.error) this.reportError(r.error)
-    // an export's process leaves the notifying to its parent: one message for the whole apply
-    if (!isExportProcess()) await (await import('../../notify/index.js')).notifyRunReport(report, 'apply', { warn: (text) => this.err(text) })
-    return saveRunSummary(summaryPath, report, (error) => this.reportError(error))
+    })
   }
 }
